@@ -1,0 +1,75 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { zerr } from '../errors.ts';
+import type { Db, Row } from './db.ts';
+
+const NUMERIC_STRING_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/;
+
+/** Open (creating if needed) a DuckDB file, or ':memory:'. */
+export async function openDuckDb(path: string): Promise<Db> {
+  let instance: DuckDBInstance;
+  try {
+    // Extensions other than the built-in ones would need a download, which fails offline.
+    instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/lock/i.test(msg)) {
+      throw zerr('store.locked', `数据库文件 ${path} 正被另一个进程占用（例如正在运行的 zhili 服务），请先停止该进程或通过服务的接口操作`, `the DuckDB file ${path} is held by another process`);
+    }
+    throw zerr('store.open_failed', `无法打开数据库文件 ${path}：${msg.split('\n')[0]}`, `cannot open DuckDB file ${path}`);
+  }
+  const conn = await instance.connect();
+  return new DuckDb(instance, conn, path);
+}
+
+class DuckDb implements Db {
+  readonly dialect = 'duckdb' as const;
+  private inTx = false;
+  constructor(
+    private readonly instance: DuckDBInstance,
+    /** The underlying connection, for engine-specific bulk paths (appender, read_csv). */
+    readonly conn: DuckDBConnection,
+    readonly location: string,
+  ) {}
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    const rows = reader.getRowObjectsJson() as Row[];
+    const types = reader.columnTypes().map((t) => t.toString());
+    const names = reader.columnNames();
+    const numeric = names.filter((_, i) => NUMERIC_STRING_TYPES.test(types[i]!));
+    if (numeric.length) {
+      for (const r of rows) for (const n of numeric) if (r[n] !== null) r[n] = Number(r[n]);
+    }
+    return rows as T[];
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTx) throw new Error('nested transaction');
+    this.inTx = true;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      this.inTx = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export type { DuckDb };

@@ -1,0 +1,93 @@
+/**
+ * What a screening rule is: metadata plus SQL (RULES.md, ARCHITECTURE.md "A rule is data
+ * plus SQL"). The engine is generic and knows no rule by name; rules are listed in
+ * `rules/index.ts`.
+ */
+import type { EntityName } from '../dataset/entities.ts';
+import type { Db, Row } from '../store/db.ts';
+import type { SqlDialect } from '../store/dialect.ts';
+
+export type SubjectType = 'person' | 'institution' | 'class' | 'claim' | 'exam' | 'certificate' | 'device' | 'ad' | 'listing';
+export type Severity = 'high' | 'medium' | 'low';
+export type RuleFamily = 'training' | 'online' | 'evaluation' | 'ads';
+
+export interface Ref {
+  type: SubjectType;
+  id: string;
+}
+
+export type ParamValue = number | string | boolean;
+
+export interface ParamDef {
+  name: string;
+  default: ParamValue;
+  /** Chinese description, with unit, for docs and settings errors. */
+  description: string;
+  min?: number;
+  max?: number;
+}
+
+export type Params = Record<string, ParamValue>;
+
+export interface RuleContext {
+  db: Db;
+  d: SqlDialect;
+  /** Effective parameters: defaults overridden by settings and --set. */
+  params: Params;
+}
+
+/** One clue's content, as a rule produces it (the engine adds identity, runs, state). */
+export interface Finding {
+  subject: Ref;
+  /** 0..1, how strong the signal is (e.g. how far past the threshold). */
+  score: number;
+  region_code: string | null;
+  institution_id: string | null;
+  /** One Chinese sentence with the concrete facts: who, which classes/exams, when, how much. */
+  summary: string;
+  /** Structured, bounded evidence: the triggering rows (ids, times, places, amounts). */
+  evidence: Record<string, unknown>;
+  related: Ref[];
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+}
+
+interface RuleMeta {
+  /** Rule id of RULES.md, e.g. 'TR-OVERLAP'. */
+  id: string;
+  /** Chinese title. */
+  title: string;
+  family: RuleFamily;
+  subject: SubjectType;
+  severity: Severity;
+  /** Entities the rule reads; if any is absent from the dataset the rule is skipped. */
+  needs: EntityName[];
+  params: ParamDef[];
+  /** What it flags, in Chinese (one or two sentences; goes to docs/RULES.md). */
+  description: string;
+}
+
+/**
+ * A SQL rule. `detect` returns one row per subject with at least `subject_id` and whatever
+ * facts the summary needs (and `region_code`, `institution_id` where known). `evidence`,
+ * if given, returns rows with a `subject_id` column; the engine keeps at most
+ * MAX_EVIDENCE_ROWS per subject and hands them to `finding`.
+ * SQL must run on both engines: use `ctx.d` for dialect differences, `ctx.params` for thresholds
+ * (inline numbers with Number(), never string-concatenate text params without quoting).
+ */
+export interface SqlRule extends RuleMeta {
+  kind: 'sql';
+  detect(ctx: RuleContext): string;
+  evidence?(ctx: RuleContext): string;
+  finding(row: Row, evidence: Row[], ctx: RuleContext): Finding;
+}
+
+/** A rule evaluated in code (e.g. text scanning of adverts), still reading only the store. */
+export interface CodeRule extends RuleMeta {
+  kind: 'code';
+  run(ctx: RuleContext): Promise<Finding[]>;
+}
+
+export type Rule = SqlRule | CodeRule;
+
+export const MAX_EVIDENCE_ROWS = 50;

@@ -1,0 +1,4 @@
+import type { Rule } from '../types.ts';
+
+/** Rules of RULES.md's section for this family (placeholder until they land). */
+export const TRAINING_RULES: Rule[] = [];

@@ -1,0 +1,4 @@
+/** Pure functions for identity numbers, credit codes, region and occupation codes. */
+export * from './idNumber.ts';
+export * from './uscc.ts';
+export * from './regions.ts';

@@ -14,7 +14,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generate } from '../src/synth/index.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -22,6 +21,11 @@ const { positionals, values } = parseArgs({
 });
 const what = positionals[0] ?? 'import';
 const OUT = 'bench-out';
+// TODO(lead): static imports once src/synth and the bench modules land.
+const IMPORT_BENCH: string = './import.ts';
+const SCREEN_BENCH: string = './screen.ts';
+const TEXT_BENCH: string = './text.ts';
+const SYNTH: string = '../src/synth/index.ts';
 
 /** The dataset directory for a scale, generated on first use (clean variant, fixed seed). */
 export async function datasetAt(scale: number): Promise<string> {
@@ -31,6 +35,7 @@ export async function datasetAt(scale: number): Promise<string> {
     mkdirSync(join(OUT, 'data'), { recursive: true });
     const t = performance.now();
     console.log(`生成 scale ${scale} 数据集 → ${dir} …`);
+    const { generate } = await import(SYNTH);
     await generate({ out: dir, scale, seed: Number(values.seed), variant: 'clean' });
     console.log(`  生成用时 ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
@@ -40,7 +45,7 @@ export async function datasetAt(scale: number): Promise<string> {
 async function imported(scale: number): Promise<string> {
   const dir = await datasetAt(scale);
   const db = join(OUT, `scale-${scale}.duckdb`);
-  const { benchImport } = await import('./import.ts');
+  const { benchImport } = await import(IMPORT_BENCH);
   if (!existsSync(db)) await benchImport({ dir, db });
   return db;
 }
@@ -51,11 +56,11 @@ if (what === 'import' || what === 'all') {
   const db = join(OUT, `import-scale-${scale}.duckdb`);
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
-  const { benchImport } = await import('./import.ts');
+  const { benchImport } = await import(IMPORT_BENCH);
   await benchImport({ dir, db });
 }
 if (what === 'screen' || what === 'all') {
-  const { benchScreen } = await import('./screen.ts');
+  const { benchScreen } = await import(SCREEN_BENCH);
   const scales = values.scale ? [Number(values.scale)] : [10, 50];
   for (const s of scales) {
     console.log(`\n== 筛查 scale ${s} (DuckDB) ==`);
@@ -66,6 +71,6 @@ if (what === 'screen' || what === 'all') {
   await benchScreen({ db: await imported(1), pgUrl, pgDataset: await datasetAt(1) });
 }
 if (what === 'text' || what === 'all') {
-  const { benchText } = await import('./text.ts');
+  const { benchText } = await import(TEXT_BENCH);
   await benchText({ mb: Number(values.mb) });
 }

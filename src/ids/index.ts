@@ -2,3 +2,4 @@
 export * from './idNumber.ts';
 export * from './uscc.ts';
 export * from './regions.ts';
+export * from './occupations.ts';

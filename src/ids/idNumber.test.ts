@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { idCheckChar, makeForeignerCardNumber, makeIdNumber, makeLegacyIdNumber, parseIdNumber, to18 } from './idNumber.ts';
+import { ageAt, idCheckChar, makeForeignerCardNumber, makeIdNumber, makeLegacyIdNumber, parseIdNumber, to18 } from './idNumber.ts';
 
 const TODAY = '2026-11-27';
 const p = (s: string) => parseIdNumber(s, TODAY);
@@ -75,6 +75,19 @@ describe('parseIdNumber — documents and edge cases', () => {
     expect(parseIdNumber(born, new Date('2026-11-27T15:30:00Z')).valid).toBe(false);
     // default `today` is now: a 2099 birth is in the future
     expect(parseIdNumber('110105209912310010').reason).toBe('future_birth_date');
+  });
+  it('the default `today` follows the clock across China midnight', () => {
+    const born = makeIdNumber({ regionCode: '110105', birthDate: '2026-11-28', seq: 1 });
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-27T15:59:59Z')); // 23:59:59 in China
+    expect(parseIdNumber(born).reason).toBe('future_birth_date');
+    vi.setSystemTime(new Date('2026-11-27T16:00:01Z')); // 00:00:01 on the 28th in China
+    expect(parseIdNumber(born).valid).toBe(true);
+    vi.setSystemTime(new Date('2026-11-26T12:00:00Z')); // a clock set back is noticed too
+    expect(parseIdNumber(born).reason).toBe('future_birth_date');
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
   it('years before 1800 are impossible, 1800s are fine', () => {
     expect(p('110105189912310015').valid).toBe(true);
@@ -157,5 +170,17 @@ describe('makers', () => {
         expect(p(legacy)).toMatchObject({ valid: true, birthDate, sex: r.sex });
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('ageAt', () => {
+  it('counts whole years', () => {
+    expect(ageAt('1949-12-31', '2023-12-30')).toBe(73);
+    expect(ageAt('1949-12-31', '2023-12-31')).toBe(74);
+    expect(ageAt('2000-02-29', '2023-02-28')).toBe(22);
+    expect(ageAt('2000-02-29', '2023-03-01')).toBe(23);
+    expect(ageAt('2000-02-29', '2024-02-29')).toBe(24);
+    expect(ageAt('2010-06-01', '2010-06-01')).toBe(0);
+    expect(ageAt('2010-06-02', '2010-06-01')).toBe(-1);
   });
 });

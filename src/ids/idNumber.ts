@@ -79,12 +79,29 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
  * Today's date as YYYY-MM-DD in China Standard Time (UTC+8), which is the
  * calendar that births are registered in.
  */
+const CST_MS = 8 * 3600_000;
+
 function chinaToday(today: Date): string {
-  return new Date(today.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return new Date(today.getTime() + CST_MS).toISOString().slice(0, 10);
 }
 
+// The default "today" is cached until the next China midnight: formatting a Date per call
+// would more than double the cost of parsing.
+let cachedToday = '';
+let cachedFrom = 0;
+let cachedUntil = 0;
+const DAY_MS = 86_400_000;
+
 function toTodayString(today: Date | string | undefined): string {
-  if (today === undefined) return chinaToday(new Date());
+  if (today === undefined) {
+    const now = Date.now();
+    if (now >= cachedUntil || now < cachedFrom) {
+      cachedToday = chinaToday(new Date(now));
+      cachedFrom = Math.floor((now + CST_MS) / DAY_MS) * DAY_MS - CST_MS;
+      cachedUntil = cachedFrom + DAY_MS;
+    }
+    return cachedToday;
+  }
   if (typeof today === 'string') return today.slice(0, 10);
   return chinaToday(today);
 }
@@ -248,4 +265,15 @@ export function to18(legacy15: string): string {
   if (legacy15.length !== 15 || !isDigits(legacy15, 0, 15)) throw new RangeError('需要15位数字的旧身份证号码');
   const first17 = legacy15.slice(0, 6) + '19' + legacy15.slice(6);
   return first17 + idCheckChar(first17);
+}
+
+/**
+ * Age in whole years on a given date (both 'YYYY-MM-DD'); a Feb 29 birthday counts as
+ * reached on Mar 1 in non-leap years. Negative when `on` precedes the birth date.
+ */
+export function ageAt(birthDate: string, on: string): number {
+  const by = +birthDate.slice(0, 4);
+  const oy = +on.slice(0, 4);
+  const age = oy - by;
+  return on.slice(5, 10) < birthDate.slice(5, 10) ? age - 1 : age;
 }

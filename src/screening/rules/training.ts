@@ -1,4 +1,5 @@
 import type { Rule } from '../types.ts';
+import { IDENTITY_RULES } from './training/identity.ts';
 
-/** Rules of RULES.md's section for this family (placeholder until they land). */
-export const TRAINING_RULES: Rule[] = [];
+/** The 19 rules of RULES.md's "Training (培训)" section, in RULES.md order. */
+export const TRAINING_RULES: Rule[] = [...IDENTITY_RULES];

@@ -1,0 +1,44 @@
+/**
+ * Test support for rule tests: insert hand-built rows (plain objects) into a fresh store,
+ * typed from the entity schema so dates and timestamps are real DATE/TIMESTAMP values on
+ * both engines, and run one rule.
+ */
+import { ENTITIES, type EntityName } from '../../../dataset/entities.ts';
+import type { Db } from '../../../store/db.ts';
+import { dialectOf } from '../../../store/dialect.ts';
+import { evaluateRule, resolveParams } from '../../evaluate.ts';
+import type { Finding, Rule } from '../../types.ts';
+
+function literal(v: unknown, type: string): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') return String(v);
+  const s = `'${String(v).replace(/'/g, "''")}'`;
+  if (type === 'date') return `CAST(${s} AS DATE)`;
+  if (type === 'timestamp') return `CAST(${s} AS TIMESTAMP)`;
+  if (type === 'bool') return `CAST(${s} AS BOOLEAN)`;
+  if (type === 'int' || type === 'level' || type === 'money' || type === 'num') return String(Number(v));
+  return s;
+}
+
+/** Insert rows into an entity table; each row names only the columns it sets. */
+export async function insert(db: Db, table: EntityName, rows: Record<string, unknown>[]): Promise<void> {
+  const types = new Map(ENTITIES[table].columns.map((c) => [c.name, c.type as string]));
+  for (const r of rows) {
+    const cols = Object.keys(r);
+    const sql = `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols
+      .map((c) => literal(r[c], types.get(c) ?? 'text'))
+      .join(', ')})`;
+    await db.exec(sql);
+  }
+}
+
+/** Empty every dataset table (between cases that share one store). */
+export async function truncateAll(db: Db): Promise<void> {
+  for (const t of Object.keys(ENTITIES)) await db.exec(`DELETE FROM ${t}`);
+}
+
+/** Evaluate `rule` with its defaults overridden by `overrides`. */
+export async function run(db: Db, rule: Rule, overrides: Record<string, unknown> = {}): Promise<Finding[]> {
+  return evaluateRule(rule, { db, d: dialectOf(db.dialect), params: resolveParams(rule, overrides) });
+}

@@ -35,6 +35,15 @@ describe('occupation codes', () => {
     expect(occupationName('4-10-01-05')).toBe('养老护理员');
     expect(occupationName('4-04-04-02')).toBe('网络与信息安全管理员');
     expect(occupationName('9-99-99-99')).toBeUndefined();
+    // codes cross-checked against published national occupational standards
+    expect(occupationName('4-03-02-01')).toBe('中式烹调师');
+    expect(occupationName('4-10-03-01')).toBe('美容师');
+    expect(occupationName('4-10-01-06')).toBe('家政服务员');
+    expect(occupationName('6-31-01-03')).toBe('电工');
+    expect(occupationName('6-18-02-04')).toBe('焊工');
+    expect(occupationName('6-02-06-11')).toBe('评茶员');
+    expect(occupationName('6-29-03-01')).toBe('机械设备安装工'); // the example code of DATA-FORMAT.md
+    for (const c of ['4-03-02-01', '4-10-03-01', '6-31-01-03', '6-18-02-04']) expect(occupationByCode(c)?.codeUncertain).toBeUndefined();
     expect(occupationByCode('4-07-05-01')?.inCatalog2021).toBe(true);
     expect(occupationByName('电工')).toMatchObject({ inCatalog2021: false, relatedQualification: '特种作业人员' });
     expect(occupationByName('企业人力资源管理师')?.inCatalog2021).toBe(false);

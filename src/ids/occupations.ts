@@ -4,12 +4,16 @@
  * cover.
  *
  * Sources and limits — read before relying on a code:
- * - `edition: 2022` means the code was seen with this name in a 2022-edition source (the
- *   2022 public-consultation draft or a skill standard published after it) or is believed
- *   to be unchanged since 2015; `edition: 2015` means the code is the 2015-edition code as
- *   remembered and the 2022 edition may have renumbered it. `codeUncertain: true` marks
- *   codes transcribed from memory without any cross-check. Verify against the official
- *   大典 before using a code as evidence.
+ * - `edition` is the 大典 edition in which the code was seen with this name: 2022 for the
+ *   2022 edition (its public-consultation draft, or a national occupational standard
+ *   based on it), 2015 for a national occupational skill standard based on the 2015
+ *   edition (the 2022 edition kept most 2015 codes but renumbered some).
+ * - `codeUncertain: true` marks codes that were NOT cross-checked against any such
+ *   source while building this table (written from memory). Cross-checked, e.g.:
+ *   4-03-02-01 中式烹调师 (standard 2025, on the 2022 edition), 4-10-03-01 美容师 (2022),
+ *   4-10-01-06 家政服务员 (2019), 6-31-01-03 电工 (2018), 6-18-02-04 焊工 (2018),
+ *   6-02-06-11 评茶员 (2019), 6-29-xx construction trades (2022 draft).
+ *   Verify uncertain codes against the official 大典 before using one as evidence.
  * - `inCatalog2021` is true only when the occupation's name is itself an entry of the
  *   2021 National Vocational Qualification Catalog (shared/ref/national-vocational-
  *   qualifications-2021.json). `relatedQualification` names a catalog entry that licenses
@@ -52,34 +56,34 @@ export const OCCUPATIONS: readonly Occupation[] = Object.freeze([
   T('4-02-06-01', '仓储管理员', '物流'),
   T('4-02-07-08', '快递员', '物流'),
   T('4-03-02-01', '中式烹调师', '餐饮'),
-  T('4-03-02-02', '中式面点师', '餐饮'),
-  T('4-03-02-03', '西式烹调师', '餐饮'),
-  T('4-03-02-04', '西式面点师', '餐饮'),
+  T('4-03-02-02', '中式面点师', '餐饮', { edition: 2015, codeUncertain: true }),
+  T('4-03-02-03', '西式烹调师', '餐饮', { edition: 2015, codeUncertain: true }),
+  T('4-03-02-04', '西式面点师', '餐饮', { edition: 2015, codeUncertain: true }),
   T('4-03-02-06', '营养配餐员', '餐饮', { edition: 2015, codeUncertain: true }),
-  T('4-03-02-07', '茶艺师', '茶艺茶叶', { edition: 2015 }),
+  T('4-03-02-07', '茶艺师', '茶艺茶叶', { edition: 2015, codeUncertain: true }),
   T('4-03-02-08', '咖啡师', '餐饮', { edition: 2015, codeUncertain: true }),
   T('4-04-04-02', '网络与信息安全管理员', '信息技术'),
   T('4-04-05-05', '人工智能训练师', '信息技术'),
   T('4-07-03-02', '企业人力资源管理师', '企业管理', { edition: 2015, codeUncertain: true }),
-  T('4-07-05-01', '保安员', '安防消防', { inCatalog2021: true }),
-  T('4-07-05-04', '消防设施操作员', '安防消防', { inCatalog2021: true }),
-  T('4-10-01-02', '育婴员', '家政育婴'),
-  T('4-10-01-03', '保育师', '家政育婴'),
-  T('4-10-01-05', '养老护理员', '养老护理'),
-  T('4-10-01-06', '家政服务员', '家政育婴'),
-  T('4-10-03-01', '美发师', '美容美发', { edition: 2015, codeUncertain: true }),
-  T('4-10-03-02', '美容师', '美容美发', { edition: 2015, codeUncertain: true }),
+  T('4-07-05-01', '保安员', '安防消防', { inCatalog2021: true, edition: 2015, codeUncertain: true }),
+  T('4-07-05-04', '消防设施操作员', '安防消防', { inCatalog2021: true, edition: 2015, codeUncertain: true }),
+  T('4-10-01-02', '育婴员', '家政育婴', { edition: 2015, codeUncertain: true }),
+  T('4-10-01-03', '保育师', '家政育婴', { codeUncertain: true }),
+  T('4-10-01-05', '养老护理员', '养老护理', { edition: 2015 }),
+  T('4-10-01-06', '家政服务员', '家政育婴', { edition: 2015 }),
+  T('4-10-03-01', '美容师', '美容美发'),
+  T('4-10-03-02', '美发师', '美容美发', { edition: 2015, codeUncertain: true }),
   T('4-10-04-02', '保健按摩师', '健康服务', { edition: 2015, codeUncertain: true }),
-  T('4-12-01-01', '汽车维修工', '汽车维修'),
-  T('4-13-04-01', '社会体育指导员', '体育健身', { inCatalog2021: true }),
-  T('4-13-04-02', '游泳救生员', '体育健身', { inCatalog2021: true }),
+  T('4-12-01-01', '汽车维修工', '汽车维修', { edition: 2015, codeUncertain: true }),
+  T('4-13-04-01', '社会体育指导员', '体育健身', { inCatalog2021: true, edition: 2015, codeUncertain: true }),
+  T('4-13-04-02', '游泳救生员', '体育健身', { inCatalog2021: true, edition: 2015, codeUncertain: true }),
   T('4-14-02-01', '公共营养师', '健康服务', { edition: 2015, codeUncertain: true }),
   T('4-14-02-02', '健康管理师', '健康服务', { edition: 2015, codeUncertain: true }),
   T('4-14-03-03', '眼镜验光员', '健康服务', { edition: 2015, codeUncertain: true }),
   T('5-03-01-01', '家畜繁殖员', '农业', { inCatalog2021: true, edition: 2015, codeUncertain: true }),
-  T('5-05-01-02', '农业经理人', '农业', { codeUncertain: true }),
-  T('6-02-06-11', '评茶员', '茶艺茶叶', { edition: 2015, codeUncertain: true }),
-  T('6-18-01-01', '车工', '机械加工', { edition: 2015 }),
+  T('5-05-01-02', '农业经理人', '农业', { edition: 2015, codeUncertain: true }),
+  T('6-02-06-11', '评茶员', '茶艺茶叶', { edition: 2015 }),
+  T('6-18-01-01', '车工', '机械加工', { edition: 2015, codeUncertain: true }),
   T('6-18-02-04', '焊工', '焊接', { relatedQualification: '特种作业人员', edition: 2015 }),
   T('6-29-01-01', '砌筑工', '建筑施工'),
   T('6-29-01-03', '混凝土工', '建筑施工'),

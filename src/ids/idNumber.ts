@@ -75,12 +75,12 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
   return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
 }
 
+const CST_MS = 8 * 3600_000;
+
 /**
  * Today's date as YYYY-MM-DD in China Standard Time (UTC+8), which is the
  * calendar that births are registered in.
  */
-const CST_MS = 8 * 3600_000;
-
 function chinaToday(today: Date): string {
   return new Date(today.getTime() + CST_MS).toISOString().slice(0, 10);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { idCheckChar, makeIdNumber } from '../../../ids/index.ts';
 import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
 import { insert, run, truncateAll } from './testkit.ts';
-import { IDENTITY_RULES, ageAt } from './identity.ts';
+import { IDENTITY_RULES } from './identity.ts';
 
 const [ID_INVALID, DECEASED, AGE] = IDENTITY_RULES as [typeof IDENTITY_RULES[0], typeof IDENTITY_RULES[0], typeof IDENTITY_RULES[0]];
 
@@ -12,14 +12,6 @@ const badCheck = (id: string) => {
   const right = idCheckChar(id.slice(0, 17));
   return id.slice(0, 17) + (right === '0' ? '1' : '0');
 };
-
-describe('ageAt', () => {
-  it('counts whole years, birthday inclusive', () => {
-    expect(ageAt('2007-07-01', '2023-07-01')).toBe(16);
-    expect(ageAt('2007-07-02', '2023-07-01')).toBe(15);
-    expect(ageAt('2000-02-29', '2023-02-28')).toBe(22);
-  });
-});
 
 describe.each(ENGINES)('training identity rules on %s', (engine) => {
   let s: TestStore;

@@ -1,7 +1,7 @@
 /**
  * Training rules about who the trainee is: TR-ID-INVALID, TR-DECEASED, TR-AGE.
  */
-import { parseIdNumber, type IdInvalidReason } from '../../../ids/index.ts';
+import { ageAt, parseIdNumber, type IdInvalidReason } from '../../../ids/index.ts';
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
 import { MAX_EVIDENCE_ROWS } from '../../types.ts';
@@ -222,13 +222,6 @@ const DECEASED: SqlRule = {
     };
   },
 };
-
-/** Whole years between a birth date and a date, both 'YYYY-MM-DD'. */
-export function ageAt(birth: string, on: string): number {
-  let age = +on.slice(0, 4) - +birth.slice(0, 4);
-  if (on.slice(5, 10) < birth.slice(5, 10)) age--;
-  return age;
-}
 
 /**
  * TR-AGE. The birth date comes from the identity number (persons has no birth column);

@@ -62,6 +62,11 @@ interface RuleMeta {
   severity: Severity;
   /** Entities the rule reads; if any is absent from the dataset the rule is skipped. */
   needs: EntityName[];
+  /**
+   * Entities of which at least one must be present (for rules that read any of several
+   * tables); if none is, the rule is skipped. Checked in addition to `needs`.
+   */
+  needsAny?: EntityName[];
   params: ParamDef[];
   /** What it flags, in Chinese (one or two sentences; goes to docs/RULES.md). */
   description: string;

@@ -1,0 +1,292 @@
+/**
+ * Clue store: the `clues` and `screening_runs` tables of migration 003.
+ *
+ * A clue's identity is a hash of (source, rule, subject type, subject id), so the same
+ * rule finding the same subject again refreshes one row instead of adding another; its
+ * workflow state (new/triaged/merged/dismissed) is never touched by screening.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/db.ts';
+import type { Ref, Severity } from '../screening/types.ts';
+
+export type ClueSource =
+  | 'screening'
+  | 'complaint'
+  | 'media'
+  | 'audit'
+  | 'inspection'
+  | 'internet_search'
+  | 'onsite'
+  | 'platform'
+  | 'other';
+export type ClueState = 'new' | 'triaged' | 'merged' | 'dismissed';
+
+/** One clue as screening emits it: exactly the JSON Lines record of RULES.md, in its key order. */
+export interface ClueRecord {
+  rule: string;
+  subject: Ref;
+  severity: Severity;
+  score: number;
+  region_code: string | null;
+  institution_id: string | null;
+  summary: string;
+  evidence: Record<string, unknown>;
+  related: Ref[];
+}
+
+/** A stored clue row (JSON columns parsed). */
+export interface StoredClue {
+  clue_id: string;
+  source: ClueSource;
+  rule: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  severity: Severity | null;
+  score: number | null;
+  region_code: string | null;
+  institution_id: string | null;
+  summary: string | null;
+  evidence: Record<string, unknown> | null;
+  related: Ref[];
+  state: ClueState;
+  first_seen_run: number | null;
+  last_seen_run: number | null;
+  active: boolean;
+  inactive_since_run: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Deterministic clue id: `CL` + 24 hex digits of SHA-256 over the identity parts.
+ * Other sources (complaints, media …) pass their own stable key as `subjectId`.
+ */
+export function clueId(source: ClueSource, rule: string | null, subjectType: string | null, subjectId: string | null): string {
+  const h = createHash('sha256').update([source, rule ?? '', subjectType ?? '', subjectId ?? ''].join('\u001f')).digest('hex');
+  return `CL${h.slice(0, 24)}`;
+}
+
+/** Current local (Asia/Shanghai) time as 'YYYY-MM-DD HH:MM:SS', how the store keeps timestamps. */
+export function localNow(date = new Date()): string {
+  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export interface RunRuleRecord {
+  id: string;
+  status: string;
+  reason?: string;
+  clues: number;
+  ms: number;
+  params?: Record<string, unknown>;
+}
+
+/** Open a screening run; returns its id (one more than the highest so far). */
+export async function startRun(db: Db, startedAt = localNow()): Promise<number> {
+  return db.transaction(async () => {
+    const [row] = await db.query<{ n: number | null }>('SELECT max(id) AS n FROM screening_runs');
+    const id = Number(row?.n ?? 0) + 1;
+    await db.query(`INSERT INTO screening_runs (id, started_at, status, engine) VALUES ($1, CAST($2 AS TIMESTAMP), 'running', $3)`, [
+      id,
+      startedAt,
+      db.dialect,
+    ]);
+    return id;
+  });
+}
+
+export interface RunTotals {
+  ran: number;
+  skipped: number;
+  disabled: number;
+  failed: number;
+  clues: number;
+  newClues: number;
+  deactivated: number;
+}
+
+/** Close a run with its per-rule outcome and totals. */
+export async function finishRun(db: Db, runId: number, rules: RunRuleRecord[], t: RunTotals, status: 'finished' | 'failed' = 'finished'): Promise<void> {
+  await db.query(
+    `UPDATE screening_runs SET finished_at = CAST($2 AS TIMESTAMP), status = $3, rules_ran = $4, rules_skipped = $5, rules_disabled = $6,
+       rules_failed = $7, clues_total = $8, clues_new = $9, clues_deactivated = $10, rules = $11 WHERE id = $1`,
+    [runId, localNow(), status, t.ran, t.skipped, t.disabled, t.failed, t.clues, t.newClues, t.deactivated, JSON.stringify(rules)],
+  );
+}
+
+export interface ScreeningRunRow {
+  id: number;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  engine: string | null;
+  rules_ran: number | null;
+  rules_skipped: number | null;
+  rules_disabled: number | null;
+  rules_failed: number | null;
+  clues_total: number | null;
+  clues_new: number | null;
+  clues_deactivated: number | null;
+  rules: RunRuleRecord[];
+}
+
+/** One screening run, or undefined. */
+export async function getRun(db: Db, runId: number): Promise<ScreeningRunRow | undefined> {
+  const [r] = await db.query<Record<string, unknown>>('SELECT * FROM screening_runs WHERE id = $1', [runId]);
+  if (!r) return undefined;
+  return { ...(r as unknown as ScreeningRunRow), rules: r.rules ? (JSON.parse(String(r.rules)) as RunRuleRecord[]) : [] };
+}
+
+const CLUE_COLS = [
+  'clue_id',
+  'source',
+  'rule',
+  'subject_type',
+  'subject_id',
+  'severity',
+  'score',
+  'region_code',
+  'institution_id',
+  'summary',
+  'evidence',
+  'related',
+  'state',
+  'first_seen_run',
+  'last_seen_run',
+  'active',
+  'inactive_since_run',
+  'created_at',
+  'updated_at',
+] as const;
+const CONTENT_COLS = ['severity', 'score', 'region_code', 'institution_id', 'summary', 'evidence', 'related'] as const;
+const BATCH = 400;
+
+export interface UpsertResult {
+  /** Clues not stored before this run. */
+  inserted: number;
+  /** Clues of the ran rules that this run no longer produced (now inactive). */
+  deactivated: number;
+}
+
+/**
+ * Store one run's screening clues, in one transaction: insert new ones (state `new`),
+ * refresh the content, last-seen run and activity of known ones (state untouched), and
+ * mark inactive the active clues of `ranRules` that this run did not produce.
+ * Rules that were skipped, disabled or failed keep their clues as they were.
+ * `records` must hold at most one record per (rule, subject).
+ */
+export async function upsertScreeningClues(db: Db, runId: number, ranRules: readonly string[], records: readonly ClueRecord[]): Promise<UpsertResult> {
+  const now = localNow();
+  return db.transaction(async () => {
+    const [before] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM clues`);
+    // INSERT … ON CONFLICT DO UPDATE is the same on DuckDB 1.5 and PostgreSQL 15.
+    const changed = CONTENT_COLS.map((c) => `clues.${c} IS DISTINCT FROM EXCLUDED.${c}`).join(' OR ');
+    const updateSet = [
+      ...CONTENT_COLS.map((c) => `${c} = EXCLUDED.${c}`),
+      'last_seen_run = EXCLUDED.last_seen_run',
+      'active = TRUE',
+      'inactive_since_run = NULL',
+      `updated_at = CASE WHEN ${changed} OR NOT clues.active THEN EXCLUDED.updated_at ELSE clues.updated_at END`,
+    ].join(', ');
+    for (let i = 0; i < records.length; i += BATCH) {
+      const chunk = records.slice(i, i + BATCH);
+      const params: unknown[] = [];
+      const tuples = chunk.map((r) => {
+        const vals: unknown[] = [
+          clueId('screening', r.rule, r.subject.type, r.subject.id),
+          'screening',
+          r.rule,
+          r.subject.type,
+          r.subject.id,
+          r.severity,
+          r.score,
+          r.region_code,
+          r.institution_id,
+          r.summary,
+          JSON.stringify(r.evidence),
+          JSON.stringify(r.related),
+          'new',
+          runId,
+          runId,
+          true,
+          null,
+          now,
+          now,
+        ];
+        const base = params.length;
+        params.push(...vals);
+        return `(${vals
+          .map((_, j) => {
+            const col = CLUE_COLS[j]!;
+            const p = `$${base + j + 1}`;
+            if (col === 'created_at' || col === 'updated_at') return `CAST(${p} AS TIMESTAMP)`;
+            if (col === 'score') return `CAST(${p} AS DOUBLE PRECISION)`;
+            if (col === 'first_seen_run' || col === 'last_seen_run' || col === 'inactive_since_run') return `CAST(${p} AS INTEGER)`;
+            if (col === 'active') return `CAST(${p} AS BOOLEAN)`;
+            return `CAST(${p} AS VARCHAR)`;
+          })
+          .join(', ')})`;
+      });
+      await db.query(
+        `INSERT INTO clues (${CLUE_COLS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (clue_id) DO UPDATE SET ${updateSet}`,
+        params,
+      );
+    }
+    let deactivated = 0;
+    if (ranRules.length) {
+      // Placeholders: $1 = run id, rule ids from $first.
+      const where = (first: number) =>
+        `source = 'screening' AND active AND rule IN (${ranRules.map((_, i) => `$${i + first}`).join(', ')}) AND (last_seen_run IS NULL OR last_seen_run <> $1)`;
+      const [n] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM clues WHERE ${where(2)}`, [runId, ...ranRules]);
+      deactivated = Number(n?.n ?? 0);
+      if (deactivated) {
+        await db.query(`UPDATE clues SET active = FALSE, inactive_since_run = $1, updated_at = CAST($2 AS TIMESTAMP) WHERE ${where(3)}`, [
+          runId,
+          now,
+          ...ranRules,
+        ]);
+      }
+    }
+    const [after] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM clues`);
+    return { inserted: Number(after!.n) - Number(before!.n), deactivated };
+  });
+}
+
+function toStored(r: Record<string, unknown>): StoredClue {
+  return {
+    ...(r as unknown as StoredClue),
+    evidence: r.evidence == null ? null : (JSON.parse(String(r.evidence)) as Record<string, unknown>),
+    related: r.related == null ? [] : (JSON.parse(String(r.related)) as Ref[]),
+  };
+}
+
+export interface ClueFilter {
+  rule?: string;
+  source?: ClueSource;
+  active?: boolean;
+  state?: ClueState;
+}
+
+/** Stored clues matching the filter, ordered by rule then subject. */
+export async function listClues(db: Db, f: ClueFilter = {}): Promise<StoredClue[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.rule !== undefined) add('rule = ?', f.rule);
+  if (f.source !== undefined) add('source = ?', f.source);
+  if (f.active !== undefined) add('active = ?', f.active);
+  if (f.state !== undefined) add('state = ?', f.state);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT * FROM clues ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rule, subject_type, subject_id, clue_id`,
+    params,
+  );
+  return rows.map(toStored);
+}
+
+/** One clue by id, or undefined. */
+export async function getClue(db: Db, id: string): Promise<StoredClue | undefined> {
+  const [r] = await db.query<Record<string, unknown>>('SELECT * FROM clues WHERE clue_id = $1', [id]);
+  return r ? toStored(r) : undefined;
+}

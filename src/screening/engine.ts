@@ -1,0 +1,206 @@
+/**
+ * The screening engine: runs the enabled rules of the catalog over the store, reports
+ * each rule as ran / skipped (inputs absent) / disabled / failed, and stores the clues.
+ * It knows no rule by name: everything comes from the rule metadata.
+ */
+import { ENTITIES, type EntityName } from '../dataset/entities.ts';
+import { effectiveRuleConfig, loadSettings, mergeSettings, parseSetOptions, validateSettings, type Settings } from '../config/settings.ts';
+import { finishRun, startRun, upsertScreeningClues, type ClueRecord, type RunRuleRecord } from '../clues/repository.ts';
+import { zerr } from '../errors.ts';
+import type { Db } from '../store/db.ts';
+import { dialectOf } from '../store/dialect.ts';
+import { evaluateRule } from './evaluate.ts';
+import { RULES } from './rules/index.ts';
+import type { Finding, Params, Rule } from './types.ts';
+
+export type RuleStatus = 'ran' | 'skipped' | 'disabled' | 'failed';
+
+export interface RuleReport {
+  id: string;
+  title: string;
+  status: RuleStatus;
+  /** Chinese reason for skipped / disabled / failed. */
+  reason?: string;
+  clues: number;
+  ms: number;
+  /** Effective parameters the rule ran with. */
+  params: Params;
+}
+
+export interface ScreeningReport {
+  runId: number;
+  rules: RuleReport[];
+  /** All clues produced, in catalog order then subject id. */
+  findings: ClueRecord[];
+  /** Clues stored for the first time by this run. */
+  newClues: number;
+  /** Previously active clues of the ran rules that this run no longer produced. */
+  deactivated: number;
+  ms: number;
+}
+
+export interface ScreeningOptions {
+  /** Rule ids or globs (`TR-*`); default: the whole catalog. */
+  rules?: string[];
+  /** Already validated settings (e.g. from `loadSettings`); validated again here. */
+  settings?: Settings;
+  /** A settings file to read (instead of `settings`); `zhili.settings.json` is not looked up here. */
+  settingsFile?: string;
+  /** `RULE.param=value` overrides. */
+  set?: string[];
+  /** Called before rule i (0-based) of n starts. */
+  onRule?: (id: string, i: number, n: number) => void;
+  /** The rule catalog; default the registry (tests pass their own). */
+  catalog?: readonly Rule[];
+}
+
+const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+
+/**
+ * The rules a selection names, in catalog order. Each item is an id or a glob (`*`, `?`);
+ * items may also be comma-separated. An item that matches no rule is an error.
+ */
+export function selectRules(catalog: readonly Rule[], patterns?: readonly string[]): Rule[] {
+  const items = (patterns ?? []).flatMap((p) => p.split(/[,，\s]+/)).filter(Boolean);
+  if (!items.length) return [...catalog];
+  const chosen = new Set<Rule>();
+  const unknown: string[] = [];
+  for (const item of items) {
+    const re = globRe(item);
+    const hits = catalog.filter((r) => re.test(r.id));
+    if (!hits.length) unknown.push(item);
+    for (const h of hits) chosen.add(h);
+  }
+  if (unknown.length) {
+    throw zerr('screening.unknown_rule', `未知规则：${unknown.join('、')}（可用规则见 docs/RULES.md）`, `unknown rule(s): ${unknown.join(', ')}`);
+  }
+  return catalog.filter((r) => chosen.has(r));
+}
+
+/**
+ * Which entities are present in the store. An entity is absent when its table has no rows.
+ * TODO: once the importer's bookkeeping (migration 002_import.sql) lands, an entity that an
+ * import recorded with zero rows counts as present (the department has it, it is empty).
+ */
+export async function entityPresence(db: Db, entities: Iterable<EntityName>): Promise<Map<EntityName, boolean>> {
+  const out = new Map<EntityName, boolean>();
+  for (const e of new Set(entities)) {
+    const rows = await db.query(`SELECT 1 AS x FROM ${e} LIMIT 1`);
+    out.set(e, rows.length > 0);
+  }
+  return out;
+}
+
+/** Chinese reason naming the missing entities: 缺少数据：online_events（线上学习记录）. */
+export function missingReason(missing: readonly EntityName[]): string {
+  return `缺少数据：${missing.map((e) => `${e}（${ENTITIES[e].zh}）`).join('、')}`;
+}
+
+/** Chinese reason when none of several alternative entities is present. */
+export function missingAnyReason(any: readonly EntityName[]): string {
+  return `缺少数据：${any.map((e) => `${e}（${ENTITIES[e].zh}）`).join('、')}（至少需要其中之一）`;
+}
+
+/** Clamp to 0..1 and round to 3 decimals so that both engines print the same score. */
+const normScore = (s: number) => (Number.isFinite(s) ? Math.round(Math.min(1, Math.max(0, s)) * 1000) / 1000 : 0);
+
+function toRecord(rule: Rule, f: Finding): ClueRecord {
+  return {
+    rule: rule.id,
+    subject: { type: f.subject.type, id: String(f.subject.id) },
+    severity: f.severity ?? rule.severity,
+    score: normScore(f.score),
+    region_code: f.region_code ?? null,
+    institution_id: f.institution_id ?? null,
+    summary: f.summary,
+    evidence: f.evidence ?? {},
+    related: f.related ?? [],
+  };
+}
+
+/** Resolve settings (object or file) and --set overrides into one validated settings object. */
+export function resolveSettings(catalog: readonly Rule[], opts: Pick<ScreeningOptions, 'settings' | 'settingsFile' | 'set'>): Settings {
+  const base = opts.settingsFile ? loadSettings(catalog, opts.settingsFile) : validateSettings(opts.settings ?? {}, catalog);
+  return mergeSettings(base, parseSetOptions(opts.set ?? [], catalog));
+}
+
+/**
+ * Run screening: the selected, enabled rules whose entities are present, then store the
+ * clues of this run (one transaction) and record the run in `screening_runs`.
+ * Settings are validated before anything touches the store.
+ */
+export async function runScreening(db: Db, opts: ScreeningOptions = {}): Promise<ScreeningReport> {
+  const t0 = performance.now();
+  const catalog = opts.catalog ?? RULES;
+  const settings = resolveSettings(catalog, opts);
+  const selected = selectRules(catalog, opts.rules);
+  const d = dialectOf(db.dialect);
+  const runId = await startRun(db);
+  const reports: RuleReport[] = [];
+  const findings: ClueRecord[] = [];
+  try {
+    const presence = await entityPresence(
+      db,
+      selected.flatMap((r) => [...r.needs, ...(r.needsAny ?? [])]),
+    );
+    for (const [i, rule] of selected.entries()) {
+      opts.onRule?.(rule.id, i, selected.length);
+      const cfg = effectiveRuleConfig(rule, settings);
+      const base = { id: rule.id, title: rule.title, clues: 0, ms: 0, params: cfg.params };
+      if (!cfg.enabled) {
+        reports.push({ ...base, status: 'disabled', reason: '已在设置中停用' });
+        continue;
+      }
+      const missing = rule.needs.filter((e) => !presence.get(e));
+      const any = rule.needsAny ?? [];
+      if (missing.length || (any.length && !any.some((e) => presence.get(e)))) {
+        const reasons = missing.length ? [missingReason(missing)] : [];
+        if (any.length && !any.some((e) => presence.get(e))) reasons.push(missingAnyReason(any));
+        reports.push({ ...base, status: 'skipped', reason: reasons.join('；') });
+        continue;
+      }
+      const r0 = performance.now();
+      try {
+        const out = await evaluateRule(rule, { db, d, params: cfg.params });
+        const seen = new Set<string>();
+        let n = 0;
+        for (const f of out) {
+          const rec = toRecord(rule, f);
+          const key = `${rec.subject.type}\u001f${rec.subject.id}`;
+          // One clue per rule and subject: a rule that yields a subject twice keeps the first.
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push(rec);
+          n++;
+        }
+        reports.push({ ...base, status: 'ran', clues: n, ms: Math.round(performance.now() - r0) });
+      } catch (e) {
+        const msg = ((e as Error).message ?? String(e)).split('\n')[0];
+        reports.push({ ...base, status: 'failed', reason: `执行出错：${msg}`, ms: Math.round(performance.now() - r0) });
+      }
+    }
+    const ran = reports.filter((r) => r.status === 'ran').map((r) => r.id);
+    const { inserted, deactivated } = await upsertScreeningClues(db, runId, ran, findings);
+    const count = (s: RuleStatus) => reports.filter((r) => r.status === s).length;
+    await finishRun(db, runId, reports as RunRuleRecord[], {
+      ran: ran.length,
+      skipped: count('skipped'),
+      disabled: count('disabled'),
+      failed: count('failed'),
+      clues: findings.length,
+      newClues: inserted,
+      deactivated,
+    });
+    return { runId, rules: reports, findings, newClues: inserted, deactivated, ms: Math.round(performance.now() - t0) };
+  } catch (e) {
+    const count = (s: RuleStatus) => reports.filter((r) => r.status === s).length;
+    await finishRun(
+      db,
+      runId,
+      reports as RunRuleRecord[],
+      { ran: count('ran'), skipped: count('skipped'), disabled: count('disabled'), failed: count('failed'), clues: 0, newClues: 0, deactivated: 0 },
+      'failed',
+    ).catch(() => undefined);
+    throw e;
+  }
+}

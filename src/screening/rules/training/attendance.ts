@@ -1,0 +1,384 @@
+/**
+ * Training rules on sessions and sign-ins: TR-OVERLAP, TR-BULK-SIGNIN, TR-NO-FACE,
+ * TR-SIGNIN-OUTSIDE, TR-HOURS. These read `attendance` (tens of millions of rows in a
+ * province), so every query is one or two set-based passes: aggregates and window
+ * functions, no all-pairs joins over attendance.
+ */
+import type { Row } from '../../../store/db.ts';
+import type { Rule, RuleContext, SqlRule } from '../../types.ts';
+import { listIds, maskId, minute, num, p, param, pct, refs, scoreAbove, scoreBelow, str, timeRange } from '../util.ts';
+
+const REGION = 'COALESCE(c.region_code, i.region_code)';
+const sample = (ev: Row[], keys: string[], n = 20) =>
+  ev.slice(0, n).map((e) => Object.fromEntries(keys.filter((k) => k in e).map((k) => [k, e[k]])));
+
+/**
+ * TR-OVERLAP. Pairs of sessions of *different classes* (same institution or not: a person
+ * cannot sit in two classrooms at once either way) whose [starts_at, ends_at] intervals
+ * overlap by at least the threshold, both signed in by the person.
+ * Performance: one window pass over attendance ⋈ sessions finds the persons with any
+ * overlap (running max of earlier ends, per person, in start order — exact for "some
+ * earlier session overlaps this one by ≥ N minutes"); only those persons' rows are paired.
+ */
+function overlapPairs(ctx: RuleContext): string {
+  const { d } = ctx;
+  const secs = 60 * p(ctx, 'min_overlap_minutes');
+  return `
+  WITH a AS (
+    SELECT a.id_number, s.session_id, s.class_id, s.starts_at, s.ends_at
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id
+     WHERE s.ends_at > s.starts_at),
+  w AS (
+    SELECT id_number, starts_at, ends_at,
+           max(ends_at) OVER (PARTITION BY id_number ORDER BY starts_at, session_id
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+      FROM a),
+  cand AS (
+    SELECT DISTINCT id_number FROM w
+     WHERE prev_end IS NOT NULL AND ${d.epoch('LEAST(prev_end, ends_at)')} - ${d.epoch('starts_at')} >= ${secs}),
+  ca AS (SELECT a.* FROM a JOIN cand ON cand.id_number = a.id_number),
+  pairs AS (
+    SELECT x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
+           y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
+           GREATEST(x.starts_at, y.starts_at) AS overlap_from, LEAST(x.ends_at, y.ends_at) AS overlap_to
+      FROM ca x JOIN ca y ON y.id_number = x.id_number AND y.class_id <> x.class_id
+       AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
+       AND y.starts_at < x.ends_at
+     WHERE ${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}),
+  px AS (
+    SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
+           COALESCE(c2.region_code, i2.region_code) AS region_2,
+           row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
+      FROM pairs LEFT JOIN classes c1 ON c1.class_id = pairs.class_1 LEFT JOIN classes c2 ON c2.class_id = pairs.class_2
+      LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
+}
+
+const OVERLAP: SqlRule = {
+  kind: 'sql',
+  id: 'TR-OVERLAP',
+  title: '同一学员同时段在不同培训班签到',
+  family: 'training',
+  subject: 'person',
+  severity: 'high',
+  needs: ['attendance', 'sessions'],
+  params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
+  description: '同一人员在两个不同培训班、时间重叠的课次中都有签到记录（分身参训、冒名签到）。',
+  detect: (ctx) => `${overlapPairs(ctx)}
+    SELECT id_number AS subject_id, count(*) AS n_pairs,
+           count(DISTINCT class_1) + count(DISTINCT class_2) AS n_class_refs,
+           max(CASE WHEN rn = 1 THEN class_1 END) AS class_1, max(CASE WHEN rn = 1 THEN class_2 END) AS class_2,
+           max(CASE WHEN rn = 1 THEN overlap_from END) AS overlap_from, max(CASE WHEN rn = 1 THEN overlap_to END) AS overlap_to,
+           max(CASE WHEN rn = 1 THEN institution_2 END) AS institution_id, max(CASE WHEN rn = 1 THEN region_2 END) AS region_code,
+           count(*) FILTER (WHERE institution_1 <> institution_2) AS n_cross_institution
+      FROM px GROUP BY id_number`,
+  evidence: (ctx) => `${overlapPairs(ctx)}
+    SELECT id_number AS subject_id, session_1, class_1, institution_1, starts_1, ends_1,
+           session_2, class_2, institution_2, starts_2, ends_2, overlap_from, overlap_to
+      FROM px WHERE rn <= 50 ORDER BY id_number, rn`,
+  finding(row, ev) {
+    const n = Number(row.n_pairs);
+    return {
+      subject: { type: 'person', id: String(row.subject_id) },
+      score: Math.min(1, Number((0.75 + 0.05 * (n - 1) + (Number(row.n_cross_institution) > 0 ? 0.1 : 0)).toFixed(4))),
+      region_code: str(row.region_code),
+      institution_id: str(row.institution_id),
+      summary: `学员 ${maskId(row.subject_id)} 同时段在两个培训班签到（${row.class_1} 与 ${row.class_2}，${timeRange(row.overlap_from, row.overlap_to)}）${n > 1 ? `，共 ${n} 对重叠课次` : ''}`,
+      evidence: {
+        pairs: n,
+        rows: ev.map(({ subject_id: _s, ...r }) => r),
+      },
+      related: refs(
+        ['class', ev.flatMap((e) => [e.class_1, e.class_2])],
+        ['institution', ev.flatMap((e) => [e.institution_1, e.institution_2])],
+      ),
+    };
+  },
+};
+
+/**
+ * TR-BULK-SIGNIN. "Same second" truncates checked_at to the second. Sign-ins are counted
+ * as rows: attendance is unique per (session, person). Rows without device_id do not form
+ * a device group.
+ */
+function bulkHits(ctx: RuleContext): string {
+  const sameSec = p(ctx, 'same_second_min');
+  const perDev = p(ctx, 'per_device_min');
+  return `
+  WITH hits AS (
+    SELECT 'same_second' AS kind, session_id, date_trunc('second', checked_at) AS signed_at, CAST(NULL AS VARCHAR) AS device_id, count(*) AS n
+      FROM attendance GROUP BY session_id, date_trunc('second', checked_at) HAVING count(*) >= ${sameSec}
+    UNION ALL
+    SELECT 'device', session_id, min(checked_at), device_id, count(*)
+      FROM attendance WHERE device_id IS NOT NULL GROUP BY session_id, device_id HAVING count(*) >= ${perDev}),
+  hx AS (
+    SELECT h.*, s.class_id, s.starts_at, c.institution_id, ${REGION} AS region_code
+      FROM hits h JOIN sessions s ON s.session_id = h.session_id
+      LEFT JOIN classes c ON c.class_id = s.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id)`;
+}
+
+const BULK_SIGNIN: SqlRule = {
+  kind: 'sql',
+  id: 'TR-BULK-SIGNIN',
+  title: '批量代签到',
+  family: 'training',
+  subject: 'class',
+  severity: 'high',
+  needs: ['attendance', 'sessions'],
+  params: [
+    param('same_second_min', 10, '同一课次同一秒内签到人数下限（人）', 2),
+    param('per_device_min', 10, '同一课次同一设备签到人数下限（人）', 2),
+  ],
+  description: '某课次中大量签到发生在同一秒，或同一设备为大量学员签到（批量代签）。',
+  detect: (ctx) => `${bulkHits(ctx)}
+    SELECT class_id AS subject_id, max(institution_id) AS institution_id, max(region_code) AS region_code,
+           count(DISTINCT session_id) AS n_sessions,
+           max(CASE WHEN kind = 'same_second' THEN n END) AS max_same_second,
+           max(CASE WHEN kind = 'device' THEN n END) AS max_per_device,
+           min(starts_at) AS first_session
+      FROM hx GROUP BY class_id`,
+  evidence: (ctx) => `${bulkHits(ctx)}
+    SELECT class_id AS subject_id, session_id, kind, signed_at, device_id, n FROM hx ORDER BY class_id, n DESC, session_id, kind`,
+  finding(row, ev, ctx) {
+    const parts: string[] = [];
+    if (row.max_same_second != null) parts.push(`同一秒内最多 ${row.max_same_second} 人签到`);
+    if (row.max_per_device != null) parts.push(`同一设备最多为 ${row.max_per_device} 人签到`);
+    const ratio = Math.max(
+      Number(row.max_same_second ?? 0) / p(ctx, 'same_second_min'),
+      Number(row.max_per_device ?? 0) / p(ctx, 'per_device_min'),
+    );
+    return {
+      subject: { type: 'class', id: String(row.subject_id) },
+      score: scoreAbove(ratio, 1),
+      region_code: str(row.region_code),
+      institution_id: str(row.institution_id),
+      summary: `培训班 ${row.subject_id} 有 ${row.n_sessions} 个课次疑似批量签到：${parts.join('，')}（课次 ${listIds(ev.map((e) => e.session_id))}，首个课次 ${minute(row.first_session)}）`,
+      evidence: { rows: ev.map(({ subject_id: _s, ...r }) => r) },
+      related: refs(['institution', [row.institution_id]]),
+    };
+  },
+};
+
+/**
+ * TR-NO-FACE. A sign-in is "unverified" when its method is not face/fingerprint (a missing
+ * method included: nothing shows the person was there), or its face_score is below the
+ * threshold whatever the method. A `face` sign-in with no score is *not* counted: the
+ * method itself is biometric and RULES.md flags only scores below the threshold; a
+ * missing export column must not turn every class into a clue.
+ */
+function noFaceAgg(ctx: RuleContext): string {
+  const minScore = p(ctx, 'min_face_score');
+  return `
+  WITH b AS (
+    SELECT s.class_id, a.session_id, a.id_number, a.checked_at, a.method, a.face_score,
+           CASE WHEN a.method IS NULL OR a.method NOT IN ('face', 'fingerprint') THEN 1 ELSE 0 END AS non_bio,
+           CASE WHEN a.face_score < ${minScore} THEN 1 ELSE 0 END AS low_score
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id),
+  agg AS (
+    SELECT class_id, count(*) AS n_total, sum(non_bio) AS n_non_bio, sum(low_score) AS n_low_score,
+           count(*) FILTER (WHERE non_bio = 1 OR low_score = 1) AS n_bad
+      FROM b GROUP BY class_id),
+  flagged AS (
+    SELECT agg.*, 1.0 * n_bad / n_total AS share, c.institution_id, ${REGION} AS region_code
+      FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
+     WHERE 1.0 * n_bad / n_total > ${p(ctx, 'max_share')})`;
+}
+
+const NO_FACE: SqlRule = {
+  kind: 'sql',
+  id: 'TR-NO-FACE',
+  title: '签到未经人脸或指纹核验',
+  family: 'training',
+  subject: 'class',
+  severity: 'medium',
+  needs: ['attendance', 'sessions'],
+  params: [
+    param('max_share', 0.3, '未经生物特征核验（或人脸比对分过低）的签到占比上限（比例，0.3 即 30%）', 0, 1),
+    param('min_face_score', 0.6, '人脸比对通过的最低分（0–1）', 0, 1),
+  ],
+  description: '培训班的签到中，非人脸/指纹方式或人脸比对分低于阈值的签到占比超过上限（实名实人核验缺失）。',
+  detect: (ctx) => `${noFaceAgg(ctx)}
+    SELECT class_id AS subject_id, institution_id, region_code, n_total, n_bad, n_non_bio, n_low_score, share FROM flagged`,
+  evidence: (ctx) => `${noFaceAgg(ctx)},
+    r AS (SELECT b.*, row_number() OVER (PARTITION BY b.class_id ORDER BY b.checked_at, b.session_id, b.id_number) AS rn
+            FROM b JOIN flagged f ON f.class_id = b.class_id WHERE b.non_bio = 1 OR b.low_score = 1)
+    SELECT class_id AS subject_id, session_id, id_number, checked_at, method, face_score FROM r WHERE rn <= 20
+     ORDER BY class_id, rn`,
+  finding(row, ev, ctx) {
+    const share = Number(row.share);
+    return {
+      subject: { type: 'class', id: String(row.subject_id) },
+      score: scoreAbove(share, p(ctx, 'max_share')),
+      region_code: str(row.region_code),
+      institution_id: str(row.institution_id),
+      summary: `培训班 ${row.subject_id} 的 ${row.n_total} 次签到中有 ${row.n_bad} 次（${pct(share)}）未经人脸/指纹核验或比对分低于 ${p(ctx, 'min_face_score')}（非生物特征方式 ${row.n_non_bio} 次，低分 ${row.n_low_score} 次）`,
+      evidence: {
+        total: row.n_total,
+        unverified: row.n_bad,
+        non_biometric: row.n_non_bio,
+        low_score: row.n_low_score,
+        share,
+        sample: sample(ev, ['session_id', 'id_number', 'checked_at', 'method', 'face_score']),
+      },
+      related: refs(['institution', [row.institution_id]]),
+    };
+  },
+};
+
+/**
+ * TR-SIGNIN-OUTSIDE. Window: earlier than starts_at − 30 min or later than ends_at (a
+ * sign-in at exactly either bound is inside). Venue: the session's coordinates, else the
+ * class's; a sign-in or venue without coordinates is judged on time only. Any such
+ * sign-in flags the class (RULES.md sets no share); the score grows with the share.
+ */
+function outsideRows(ctx: RuleContext): string {
+  const { d } = ctx;
+  const early = 60 * p(ctx, 'early_minutes');
+  return `
+  WITH b AS (
+    SELECT s.class_id, a.session_id, a.id_number, a.checked_at, s.starts_at, s.ends_at,
+           ${d.distanceKm('a.lat', 'a.lon', 'COALESCE(s.venue_lat, c.venue_lat)', 'COALESCE(s.venue_lon, c.venue_lon)')} AS km,
+           ${d.epoch('s.starts_at')} - ${d.epoch('a.checked_at')} AS secs_before_start,
+           ${d.epoch('a.checked_at')} - ${d.epoch('s.ends_at')} AS secs_after_end
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id
+      LEFT JOIN classes c ON c.class_id = s.class_id),
+  o AS (
+    SELECT b.*, CASE WHEN secs_before_start > ${early} THEN 1 ELSE 0 END AS early,
+           CASE WHEN secs_after_end > 0 THEN 1 ELSE 0 END AS late,
+           CASE WHEN km > ${p(ctx, 'max_km')} THEN 1 ELSE 0 END AS far
+      FROM b),
+  agg AS (
+    SELECT class_id, count(*) AS n_total, sum(early) AS n_early, sum(late) AS n_late, sum(far) AS n_far,
+           count(*) FILTER (WHERE early = 1 OR late = 1 OR far = 1) AS n_bad, max(CASE WHEN far = 1 THEN km END) AS max_km
+      FROM o GROUP BY class_id),
+  flagged AS (
+    SELECT agg.*, c.institution_id, ${REGION} AS region_code
+      FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
+     WHERE n_bad > 0)`;
+}
+
+const SIGNIN_OUTSIDE: SqlRule = {
+  kind: 'sql',
+  id: 'TR-SIGNIN-OUTSIDE',
+  title: '签到时间或地点异常',
+  family: 'training',
+  subject: 'class',
+  severity: 'medium',
+  needs: ['attendance', 'sessions'],
+  params: [
+    param('early_minutes', 30, '允许提前签到的时长（分钟，早于开始时间减此值为异常）', 0),
+    param('max_km', 5, '签到位置距培训地点的最大距离（公里）', 0),
+  ],
+  description: '签到时间早于课次开始前30分钟或晚于课次结束，或签到位置距培训地点超过5公里的培训班。',
+  detect: (ctx) => `${outsideRows(ctx)}
+    SELECT class_id AS subject_id, institution_id, region_code, n_total, n_bad, n_early, n_late, n_far, max_km FROM flagged`,
+  evidence: (ctx) => `${outsideRows(ctx)},
+    r AS (SELECT o.*, row_number() OVER (PARTITION BY o.class_id ORDER BY o.checked_at, o.session_id, o.id_number) AS rn
+            FROM o JOIN flagged f ON f.class_id = o.class_id WHERE o.early = 1 OR o.late = 1 OR o.far = 1)
+    SELECT class_id AS subject_id, session_id, id_number, checked_at, starts_at, ends_at, km, early, late, far
+      FROM r WHERE rn <= 20 ORDER BY class_id, rn`,
+  finding(row, ev) {
+    const parts: string[] = [];
+    if (Number(row.n_early)) parts.push(`过早签到 ${row.n_early} 次`);
+    if (Number(row.n_late)) parts.push(`课次结束后签到 ${row.n_late} 次`);
+    if (Number(row.n_far)) parts.push(`距培训地点超过阈值 ${row.n_far} 次（最远 ${num(row.max_km)} 公里）`);
+    const share = Number(row.n_bad) / Math.max(1, Number(row.n_total));
+    return {
+      subject: { type: 'class', id: String(row.subject_id) },
+      score: Math.min(1, Number((0.5 + share / 2).toFixed(4))),
+      region_code: str(row.region_code),
+      institution_id: str(row.institution_id),
+      summary: `培训班 ${row.subject_id} 的 ${row.n_total} 次签到中有 ${row.n_bad} 次在课次时间或地点之外：${parts.join('，')}（如课次 ${listIds(ev.map((e) => e.session_id), 2)}）`,
+      evidence: {
+        total: row.n_total,
+        outside: row.n_bad,
+        early: row.n_early,
+        late: row.n_late,
+        far: row.n_far,
+        max_km: row.max_km,
+        sample: ev.map((e) => ({ ...sample([e], ['session_id', 'id_number', 'checked_at', 'starts_at', 'ends_at'])[0], km: e.km == null ? null : Number(num(e.km, 2)), early: !!Number(e.early), late: !!Number(e.late), far: !!Number(e.far) })),
+      },
+      related: refs(['institution', [row.institution_id]]),
+    };
+  },
+};
+
+/**
+ * TR-HOURS. Judges classes that have sessions. (a) delivered hours = sum of session
+ * durations (sessions spanning midnight count fully) below `min_share` of the project's
+ * standard_hours; (b) an enrollment whose completed_hours exceeds the summed duration of
+ * the sessions that person signed in to in that class (no attendance at all = 0 hours).
+ * A small tolerance (0.01 h) absorbs rounding in exported hours.
+ */
+function hoursCtes(ctx: RuleContext): string {
+  const { d } = ctx;
+  const dur = `(${d.epoch('s.ends_at')} - ${d.epoch('s.starts_at')}) / 3600.0`;
+  return `
+  WITH delivered AS (
+    SELECT s.class_id, sum(${dur}) AS hours, count(*) AS n_sessions FROM sessions s GROUP BY s.class_id),
+  attended AS (
+    SELECT s.class_id, a.id_number, sum(${dur}) AS hours
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
+  over AS (
+    SELECT e.class_id, e.id_number, e.completed_hours, COALESCE(t.hours, 0) AS attended_hours
+      FROM enrollments e JOIN delivered dl ON dl.class_id = e.class_id
+      LEFT JOIN attended t ON t.class_id = e.class_id AND t.id_number = e.id_number
+     WHERE e.completed_hours > COALESCE(t.hours, 0) + 0.01),
+  over_agg AS (SELECT class_id, count(*) AS n_over FROM over GROUP BY class_id),
+  flagged AS (
+    SELECT dl.class_id, dl.hours AS delivered_hours, dl.n_sessions, pr.standard_hours, c.institution_id, ${REGION} AS region_code,
+           COALESCE(oa.n_over, 0) AS n_over,
+           CASE WHEN dl.hours < ${p(ctx, 'min_share')} * pr.standard_hours THEN 1 ELSE 0 END AS short
+      FROM delivered dl JOIN classes c ON c.class_id = dl.class_id
+      LEFT JOIN projects pr ON pr.project_id = c.project_id
+      LEFT JOIN institutions i ON i.institution_id = c.institution_id
+      LEFT JOIN over_agg oa ON oa.class_id = dl.class_id
+     WHERE dl.hours < ${p(ctx, 'min_share')} * pr.standard_hours OR oa.n_over > 0)`;
+}
+
+const HOURS: SqlRule = {
+  kind: 'sql',
+  id: 'TR-HOURS',
+  title: '培训学时不足或结业学时虚报',
+  family: 'training',
+  subject: 'class',
+  severity: 'high',
+  needs: ['sessions', 'classes', 'projects'],
+  params: [param('min_share', 0.9, '实际授课学时占项目标准学时的最低比例（0.9 即 90%）', 0, 1)],
+  description: '课次时长合计低于项目标准学时的90%，或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
+  detect: (ctx) => `${hoursCtes(ctx)}
+    SELECT class_id AS subject_id, institution_id, region_code, delivered_hours, n_sessions, standard_hours, n_over, short FROM flagged`,
+  evidence: (ctx) => `${hoursCtes(ctx)}
+    SELECT o.class_id AS subject_id, o.id_number, o.completed_hours, o.attended_hours
+      FROM over o JOIN flagged f ON f.class_id = o.class_id
+     ORDER BY o.class_id, o.completed_hours - o.attended_hours DESC, o.id_number`,
+  finding(row, ev, ctx) {
+    const std = Number(row.standard_hours);
+    const delivered = Number(row.delivered_hours);
+    const parts: string[] = [];
+    if (Number(row.short)) parts.push(`${row.n_sessions} 个课次合计 ${num(delivered)} 学时，低于项目标准学时 ${num(std)} 的 ${pct(p(ctx, 'min_share'))}`);
+    if (Number(row.n_over)) {
+      const e = ev[0];
+      parts.push(`${row.n_over} 名学员的结业学时超过其签到课次时长${e ? `（如 ${maskId(e.id_number)} 结业 ${num(e.completed_hours)} 学时、签到仅 ${num(e.attended_hours)} 学时）` : ''}`);
+    }
+    const sShort = Number(row.short) ? scoreBelow(delivered, p(ctx, 'min_share') * std) : 0;
+    const sOver = Number(row.n_over) ? Math.min(1, 0.6 + 0.02 * Number(row.n_over)) : 0;
+    return {
+      subject: { type: 'class', id: String(row.subject_id) },
+      score: Number(Math.max(sShort, sOver).toFixed(4)),
+      region_code: str(row.region_code),
+      institution_id: str(row.institution_id),
+      summary: `培训班 ${row.subject_id} ${parts.join('；')}`,
+      evidence: {
+        delivered_hours: Number(num(delivered, 2)),
+        sessions: row.n_sessions,
+        standard_hours: std,
+        short: !!Number(row.short),
+        enrollments_over: row.n_over,
+        rows: ev.map((e) => ({ id_number: e.id_number, completed_hours: e.completed_hours, attended_hours: Number(num(e.attended_hours, 2)) })),
+      },
+      related: refs(['institution', [row.institution_id]]),
+    };
+  },
+};
+
+export const ATTENDANCE_RULES: Rule[] = [OVERLAP, BULK_SIGNIN, NO_FACE, SIGNIN_OUTSIDE, HOURS];

@@ -1,4 +1,549 @@
-import type { Rule } from '../types.ts';
+/**
+ * Online-training rules of RULES.md (ON-*), over `online_events`.
+ *
+ * Definitions shared by these rules (RULES.md "Terms"):
+ * - events of one (id_number, class_id) are ordered by the parsed `at`, ties by event_id;
+ * - a *login session* starts at a `login`, at the first event after a `logout`, at the
+ *   partition's first event, or after a gap of more than `session_gap_minutes` (30) without
+ *   events; a gap of exactly 30 minutes stays in the session;
+ * - *learning events* are `heartbeat` and `progress`.
+ *
+ * The benchmark holds 50M online events, so every rule makes a single pass of window
+ * functions over (id_number, class_id) partitions and no self-join of the events table.
+ * The rules are `kind: 'code'` only so that detection and evidence come from that one pass
+ * (a SQL rule's separate evidence query would scan the 50M rows a second time): the query
+ * returns the triggering rows, at most MAX_EVIDENCE_ROWS per subject plus per-subject
+ * totals, and the code groups them into findings.
+ */
+import type { Row } from '../../store/db.ts';
+import { MAX_EVIDENCE_ROWS, type Finding, type ParamDef, type Ref, type Rule, type RuleContext } from '../types.ts';
 
-/** Rules of RULES.md's section for this family (placeholder until they land). */
-export const ONLINE_RULES: Rule[] = [];
+// ---------------------------------------------------------------------------------------
+// Small helpers (local until rules/util.ts lands).
+
+/** `110101199003071234` → `110101********1234` (summaries never show a full identity number). */
+export function maskId(id: unknown): string {
+  const s = String(id ?? '');
+  if (s.length <= 10) return s.length > 4 ? `${'*'.repeat(s.length - 4)}${s.slice(-4)}` : s;
+  return `${s.slice(0, 6)}${'*'.repeat(s.length - 10)}${s.slice(-4)}`;
+}
+
+/** Number of a row value (null → 0). */
+export const num = (v: unknown): number => (v == null ? 0 : Number(v));
+/** Text of a row value (null → ''). */
+export const str = (v: unknown): string => (v == null ? '' : String(v));
+
+/** Clamp a score into [lo, 1], rounded to 3 decimals. */
+export function clampScore(x: number, lo = 0.3): number {
+  return Math.round(Math.min(1, Math.max(lo, x)) * 1000) / 1000;
+}
+
+/** The most frequent non-null value of `col` among rows (ties: first seen), or null. */
+export function mostCommon(rows: Row[], col: string): string | null {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const v = r[col];
+    if (v == null || v === '') continue;
+    counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestN = 0;
+  for (const [k, n] of counts) if (n > bestN) (best = k), (bestN = n);
+  return best;
+}
+
+/** Distinct non-null values of a column, in first-seen order. */
+export function distinct(rows: Row[], col: string): string[] {
+  return [...new Set(rows.map((r) => r[col]).filter((v) => v != null && v !== '').map(String))];
+}
+
+/** Refs of a type from the distinct values of a column. */
+export const refs = (type: Ref['type'], ids: string[]): Ref[] => ids.map((id) => ({ type, id }));
+
+/** Evidence rows without the bookkeeping columns of `boundedRows`. */
+export function cleanRows(rows: Row[]): Row[] {
+  return rows.map((r) => {
+    const { rn: _rn, n_rows: _n, ...rest } = r;
+    return rest;
+  });
+}
+
+/**
+ * Run `inner` (rows with a `subject_id`) keeping at most MAX_EVIDENCE_ROWS rows per
+ * subject, ordered by `order` (SQL over the inner columns); `n_rows` holds the subject's
+ * full row count. Returns the rows grouped by subject, subjects in id order.
+ */
+export async function boundedRows(ctx: RuleContext, inner: string, order: string): Promise<Map<string, Row[]>> {
+  const rows = await ctx.db.query(
+    `SELECT * FROM (SELECT x.*, COUNT(*) OVER (PARTITION BY subject_id) AS n_rows,
+       ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY ${order}) AS rn FROM (${inner}) x) y
+     WHERE rn <= ${MAX_EVIDENCE_ROWS} ORDER BY subject_id, rn`,
+  );
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = String(r.subject_id);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared SQL.
+
+const LEARNING = `('heartbeat', 'progress')`;
+
+const GAP_PARAM: ParamDef = {
+  name: 'session_gap_minutes',
+  default: 30,
+  description: '登录会话的中断间隔：同一学员同一班级超过该分钟数无任何事件即视为新会话（分钟）',
+  min: 1,
+};
+
+/** Tie-break on event_id in byte order on both engines (PostgreSQL's default collation is locale-aware). */
+const eventIdOrder = (ctx: RuleContext, col = 'event_id') => (ctx.d.name === 'postgres' ? `${col} COLLATE "C"` : col);
+
+/** Window spec of one learner's events in one class, in chain order. */
+const chainWindow = (ctx: RuleContext) => `(PARTITION BY id_number, class_id ORDER BY "at", ${eventIdOrder(ctx)})`;
+
+const gapSeconds = (ctx: RuleContext) => Number(ctx.params.session_gap_minutes) * 60;
+
+/**
+ * CTEs `oe` (events with t = epoch seconds, prev_t, prev_type, seq) and `os` (plus `sess`,
+ * the login-session number within the (id_number, class_id) partition).
+ * `cols` are extra event columns to carry; `where` filters the events first.
+ */
+function sessionCtes(ctx: RuleContext, cols: string[], where = ''): string {
+  const w = chainWindow(ctx);
+  const extra = cols.length ? `, ${cols.join(', ')}` : '';
+  return `oe AS (
+    SELECT id_number, class_id, event_id, "at", type${extra}, ${ctx.d.epoch('"at"')} AS t,
+      LAG(${ctx.d.epoch('"at"')}) OVER ${w} AS prev_t, LAG(type) OVER ${w} AS prev_type,
+      ROW_NUMBER() OVER ${w} AS seq
+    FROM online_events ${where}),
+  os AS (
+    SELECT oe.*, SUM(CASE WHEN prev_t IS NULL OR type = 'login' OR prev_type = 'logout' OR t - prev_t > ${gapSeconds(ctx)}
+      THEN 1 ELSE 0 END) OVER (PARTITION BY id_number, class_id ORDER BY "at", ${eventIdOrder(ctx)} ROWS UNBOUNDED PRECEDING) AS sess
+    FROM oe)`;
+}
+
+/** Class → institution and region (class region, else the institution's). */
+const CLASS_JOIN = (alias: string) => `LEFT JOIN classes c ON c.class_id = ${alias}.class_id
+  LEFT JOIN institutions i ON i.institution_id = c.institution_id`;
+const CLASS_COLS = `c.institution_id AS institution_id, COALESCE(c.region_code, i.region_code) AS region_code`;
+
+/** Builds a person finding's common parts from its evidence rows. */
+function personBase(rows: Row[]): Pick<Finding, 'subject' | 'region_code' | 'institution_id'> {
+  return {
+    subject: { type: 'person', id: str(rows[0].subject_id) },
+    region_code: mostCommon(rows, 'region_code'),
+    institution_id: mostCommon(rows, 'institution_id'),
+  };
+}
+
+const ts = (v: unknown) => str(v).slice(0, 19);
+const hm = (v: unknown) => str(v).slice(11, 16);
+
+// ---------------------------------------------------------------------------------------
+// ON-NO-VERIFY
+
+const FACE_PARAM: ParamDef = { name: 'face_pass_score', default: 0.6, description: '人脸核验通过的最低比对分（0–1）', min: 0, max: 1 };
+
+const ON_NO_VERIFY: Rule = {
+  id: 'ON-NO-VERIFY',
+  title: '线上学习未实名实人核验',
+  family: 'online',
+  subject: 'person',
+  severity: 'high',
+  needs: ['online_events'],
+  params: [FACE_PARAM, GAP_PARAM],
+  description:
+    '登录会话中有学习记录（心跳、进度）却没有通过的人脸核验，或人脸核验失败后继续学习且其后没有再次通过核验（实名实人缺失）。',
+  kind: 'code',
+  async run(ctx) {
+    const pass = Number(ctx.params.face_pass_score);
+    const inner = `WITH ${sessionCtes(ctx, ['face_score'])},
+      s AS (
+        SELECT id_number, class_id, sess, MIN("at") AS started_at, MAX("at") AS ended_at,
+          COUNT(*) FILTER (WHERE type IN ${LEARNING}) AS learning_n,
+          COUNT(*) FILTER (WHERE type = 'face') AS face_n,
+          COUNT(*) FILTER (WHERE type = 'face' AND face_score >= ${pass}) AS pass_n,
+          MAX(face_score) FILTER (WHERE type = 'face') AS best_face_score,
+          MAX(seq) FILTER (WHERE type = 'face' AND (face_score IS NULL OR face_score < ${pass})) AS last_fail_seq,
+          MAX(seq) FILTER (WHERE type = 'face' AND face_score >= ${pass}) AS last_pass_seq,
+          MAX(seq) FILTER (WHERE type IN ${LEARNING}) AS last_learn_seq
+        FROM os GROUP BY id_number, class_id, sess)
+      SELECT s.id_number AS subject_id, s.class_id, s.started_at, s.ended_at, s.learning_n, s.face_n, s.pass_n,
+        s.best_face_score,
+        CASE WHEN s.pass_n = 0 THEN 'no_passing_face' ELSE 'learning_after_failed_face' END AS reason,
+        ${CLASS_COLS}
+      FROM s ${CLASS_JOIN('s')}
+      WHERE s.learning_n > 0 AND (s.pass_n = 0 OR (s.last_fail_seq > s.last_pass_seq AND s.last_learn_seq > s.last_fail_seq))`;
+    const groups = await boundedRows(ctx, inner, 'started_at, class_id');
+    return [...groups.values()].map((rows) => {
+      const n = num(rows[0].n_rows);
+      const classes = distinct(rows, 'class_id');
+      const first = rows[0];
+      const noFace = rows.filter((r) => r.reason === 'no_passing_face').length;
+      return {
+        ...personBase(rows),
+        score: clampScore(0.5 + 0.05 * n),
+        summary:
+          `学员 ${maskId(first.subject_id)} 在班级 ${classes.slice(0, 3).join('、')}${classes.length > 3 ? ' 等' : ''} 有 ${n} 个登录会话` +
+          `有学习记录但未通过人脸核验（首次 ${ts(first.started_at)}，${num(first.learning_n)} 条学习记录，` +
+          `${noFace === rows.length ? '会话内无通过的人脸核验' : '核验失败后继续学习'}）`,
+        evidence: { sessions: n, face_pass_score: pass, rows: cleanRows(rows) },
+        related: refs('class', classes),
+      };
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// ON-CONCURRENT
+
+/**
+ * Activity span: within one login session, the events of one device (device_id, else ip)
+ * span [first, last] of that device's events; likewise the events of one course item
+ * (class_id + course_item). Overlap is then looked for across all of the person's spans —
+ * other classes included — between spans of different devices or different course items.
+ * The windowed pass (sorted by start, running max end of the previous spans) finds
+ * candidates; a join of the few candidates back to the person's spans names the partner
+ * and checks that it really is another device/course item.
+ */
+const ON_CONCURRENT: Rule = {
+  id: 'ON-CONCURRENT',
+  title: '线上学习多设备或多课件同时在线',
+  family: 'online',
+  subject: 'person',
+  severity: 'high',
+  needs: ['online_events'],
+  params: [
+    { name: 'min_overlap_minutes', default: 5, description: '两台设备或两个课件同时活动的最短重叠时长（分钟）', min: 0 },
+    GAP_PARAM,
+  ],
+  description: '同一学员在同一时段使用两台设备（设备编号或IP）学习，或同时播放两个课件，重叠达到阈值。',
+  kind: 'code',
+  async run(ctx) {
+    const minOv = Number(ctx.params.min_overlap_minutes) * 60;
+    const inner = `WITH ${sessionCtes(ctx, ['COALESCE(device_id, ip) AS dkey', 'course_item'])},
+      sp AS (
+        SELECT id_number, class_id, sess,
+          CASE WHEN GROUPING(dkey) = 0 THEN 'device' ELSE 'course_item' END AS dim,
+          CASE WHEN GROUPING(dkey) = 0 THEN dkey ELSE class_id || '/' || course_item END AS k,
+          MIN("at") AS s_at, MAX("at") AS e_at, MIN(t) AS s, MAX(t) AS e
+        FROM os
+        GROUP BY GROUPING SETS ((id_number, class_id, sess, dkey), (id_number, class_id, sess, course_item))),
+      spans AS (
+        SELECT * FROM sp WHERE k IS NOT NULL AND e - s >= ${minOv}),
+      cand AS (
+        SELECT * FROM (
+          SELECT spans.*, MAX(e) OVER (PARTITION BY id_number, dim ORDER BY s, k, class_id, sess
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max_e
+          FROM spans) x
+        WHERE prev_max_e IS NOT NULL AND LEAST(e, prev_max_e) - s >= ${minOv}),
+      pairs AS (
+        SELECT c1.id_number, c1.dim, c1.k AS key_b, c1.class_id AS class_b, c1.s_at AS start_b, c1.e_at AS end_b,
+          o.k AS key_a, o.class_id AS class_a, o.s_at AS start_a, o.e_at AS end_a,
+          LEAST(c1.e, o.e) - c1.s AS overlap_s
+        FROM cand c1 JOIN spans o ON o.id_number = c1.id_number AND o.dim = c1.dim AND o.k <> c1.k
+          AND (o.s < c1.s OR (o.s = c1.s AND o.k < c1.k))
+        WHERE LEAST(c1.e, o.e) - c1.s >= ${minOv})
+      SELECT p.id_number AS subject_id, p.dim, p.key_a, p.class_a, p.start_a, p.end_a, p.key_b, p.class_b, p.start_b, p.end_b,
+        p.overlap_s, ${CLASS_COLS}
+      FROM pairs p LEFT JOIN classes c ON c.class_id = p.class_b LEFT JOIN institutions i ON i.institution_id = c.institution_id`;
+    const groups = await boundedRows(ctx, inner, 'overlap_s DESC, start_b, key_a, key_b');
+    return [...groups.values()].map((rows) => {
+      const n = num(rows[0].n_rows);
+      const top = rows[0];
+      const maxOv = num(top.overlap_s);
+      const what = top.dim === 'device' ? '两台设备' : '两个课件';
+      const classes = [...new Set([...distinct(rows, 'class_a'), ...distinct(rows, 'class_b')])];
+      return {
+        ...personBase(rows),
+        score: clampScore(0.5 + 0.5 * Math.min(1, (maxOv - minOv) / 3600) + 0.02 * n),
+        summary:
+          `学员 ${maskId(top.subject_id)} 在${what}上同时学习 ${Math.round(maxOv / 60)} 分钟` +
+          `（${str(top.key_a)} 与 ${str(top.key_b)}，${ts(top.start_b)}–${hm(str(top.end_a) < str(top.end_b) ? top.end_a : top.end_b)}，` +
+          `班级 ${classes.slice(0, 3).join('、')}），共 ${n} 处重叠`,
+        evidence: { overlaps: n, min_overlap_minutes: minOv / 60, rows: cleanRows(rows) },
+        related: refs('class', classes),
+      };
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// ON-DEVICE-FARM
+
+const ON_DEVICE_FARM: Rule = {
+  id: 'ON-DEVICE-FARM',
+  title: '同一设备或IP多人学习（刷课工作室）',
+  family: 'online',
+  subject: 'device',
+  severity: 'high',
+  needs: ['online_events'],
+  params: [{ name: 'min_people_per_day', default: 5, description: '同一设备编号或IP一天内学习的不同学员数下限（人）', min: 2 }],
+  description: '同一设备编号或同一IP地址在同一天被多名不同学员用于线上学习，疑似刷课工作室代刷。',
+  kind: 'code',
+  async run(ctx) {
+    const minP = Number(ctx.params.min_people_per_day);
+    // One GROUP BY with two grouping sets instead of scanning the events twice.
+    const inner = `WITH p AS (
+        SELECT CASE WHEN GROUPING(device_id) = 0 THEN 'device_id' ELSE 'ip' END AS kind,
+          CASE WHEN GROUPING(device_id) = 0 THEN device_id ELSE ip END AS dev,
+          CAST("at" AS DATE) AS day, id_number, MIN(class_id) AS class_id, COUNT(DISTINCT class_id) AS classes_n,
+          MIN("at") AS first_at, MAX("at") AS last_at, COUNT(*) AS events_n
+        FROM online_events
+        GROUP BY GROUPING SETS ((device_id, CAST("at" AS DATE), id_number), (ip, CAST("at" AS DATE), id_number))),
+      pk AS (SELECT * FROM p WHERE dev IS NOT NULL),
+      dd AS (SELECT kind, dev, day, COUNT(*) AS people_n FROM pk GROUP BY kind, dev, day HAVING COUNT(*) >= ${minP})
+      SELECT pk.dev AS subject_id, pk.kind, pk.day, dd.people_n, pk.id_number, pk.class_id, pk.classes_n,
+        pk.first_at, pk.last_at, pk.events_n, ${CLASS_COLS}
+      FROM pk JOIN dd ON dd.kind = pk.kind AND dd.dev = pk.dev AND dd.day = pk.day
+      ${CLASS_JOIN('pk')}`;
+    const groups = await boundedRows(ctx, inner, 'people_n DESC, day, kind, first_at, id_number');
+    return [...groups.values()].map((rows) => {
+      const top = rows[0];
+      const days = distinct(rows, 'day');
+      const maxP = num(top.people_n);
+      const classes = distinct(rows, 'class_id');
+      return {
+        subject: { type: 'device', id: str(top.subject_id) },
+        region_code: mostCommon(rows, 'region_code'),
+        institution_id: mostCommon(rows, 'institution_id'),
+        score: clampScore(0.5 + 0.05 * (maxP - minP) + 0.05 * (days.length - 1)),
+        summary:
+          `${top.kind === 'ip' ? 'IP地址' : '设备'} ${str(top.subject_id)} 于 ${str(top.day)} 被 ${maxP} 名不同学员用于线上学习` +
+          `（${hm(top.first_at)} 起，班级 ${classes.slice(0, 3).join('、')}${classes.length > 3 ? ' 等' : ''}）` +
+          (days.length > 1 ? `，另有 ${days.length - 1} 天同样情况` : ''),
+        evidence: { kind: top.kind, days, max_people_per_day: maxP, min_people_per_day: minP, rows: cleanRows(rows) },
+        related: [...refs('class', classes), ...refs('person', distinct(rows, 'id_number'))],
+      };
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// ON-SPEED
+
+/**
+ * Two signals, one person clue:
+ * - speed: between consecutive learning events (heartbeat/progress with a position_s) of
+ *   the same (id_number, class_id, course_item) in chain order, position_s advances more
+ *   than `max_speed_ratio` × the wall-clock time between them (any advance at zero elapsed
+ *   time counts);
+ * - daily time: learning time is the sum of the intervals ending at a learning event whose
+ *   previous event is in the same login session (so every interval is ≤ the session gap and
+ *   logout→login pauses never count), split at midnight between the two days, summed per
+ *   person and day over all classes; more than `max_daily_hours` is flagged.
+ */
+const ON_SPEED: Rule = {
+  id: 'ON-SPEED',
+  title: '线上学习进度或时长异常',
+  family: 'online',
+  subject: 'person',
+  severity: 'medium',
+  needs: ['online_events'],
+  params: [
+    { name: 'max_speed_ratio', default: 1.5, description: '播放进度推进与实际经过时间之比的上限（倍）', min: 1 },
+    { name: 'max_daily_hours', default: 12, description: '一天内线上学习时长上限（小时）', min: 0, max: 24 },
+    GAP_PARAM,
+  ],
+  description: '播放进度推进快于实际时间（倍速、拖拽刷进度），或一天内的线上学习时长超出合理范围。',
+  kind: 'code',
+  async run(ctx) {
+    const ratio = Number(ctx.params.max_speed_ratio);
+    const maxDay = Number(ctx.params.max_daily_hours) * 3600;
+    const gap = gapSeconds(ctx);
+    const w = `(PARTITION BY id_number, class_id, course_item ORDER BY "at", ${eventIdOrder(ctx)})`;
+    const pw = chainWindow(ctx);
+    const mid = ctx.d.epoch('CAST(CAST("at" AS DATE) AS TIMESTAMP)');
+    const inner = `WITH lp AS (
+        SELECT id_number, class_id, course_item, "at", position_s, ${ctx.d.epoch('"at"')} AS t,
+          LAG("at") OVER ${w} AS prev_at, LAG(${ctx.d.epoch('"at"')}) OVER ${w} AS prev_t, LAG(position_s) OVER ${w} AS prev_pos
+        FROM online_events WHERE type IN ${LEARNING} AND course_item IS NOT NULL AND position_s IS NOT NULL),
+      fast AS (
+        SELECT id_number AS subject_id, 'speed' AS kind, class_id, course_item, CAST(NULL AS DATE) AS day,
+          prev_at, "at", prev_pos, position_s, t - prev_t AS elapsed_s, position_s - prev_pos AS advanced_s,
+          CAST(NULL AS DOUBLE PRECISION) AS learning_h, CAST(NULL AS VARCHAR) AS classes
+        FROM lp WHERE prev_t IS NOT NULL AND position_s - prev_pos > ${ratio} * (t - prev_t)),
+      li AS (
+        SELECT id_number, class_id, CAST("at" AS DATE) AS day, t, prev_t, ${mid} AS mid FROM (
+          SELECT id_number, class_id, "at", type, ${ctx.d.epoch('"at"')} AS t,
+            LAG(${ctx.d.epoch('"at"')}) OVER ${pw} AS prev_t, LAG(type) OVER ${pw} AS prev_type
+          FROM online_events) e
+        WHERE type IN ${LEARNING} AND prev_t IS NOT NULL AND t - prev_t <= ${gap} AND prev_type <> 'logout'),
+      pd AS (
+        SELECT id_number, class_id, day, SUM(t - GREATEST(prev_t, mid)) AS own_s,
+          SUM(CASE WHEN prev_t < mid THEN mid - prev_t ELSE 0 END) AS spill_s
+        FROM li GROUP BY id_number, class_id, day),
+      dd AS (
+        SELECT id_number, day, SUM(s) AS secs, MIN(class_id) AS class_id, STRING_AGG(DISTINCT class_id, ',') AS classes FROM (
+          SELECT id_number, class_id, day, own_s AS s FROM pd
+          UNION ALL SELECT id_number, class_id, CAST(day - 1 AS DATE), spill_s FROM pd WHERE spill_s > 0) u
+        GROUP BY id_number, day HAVING SUM(s) > ${maxDay}),
+      ev AS (
+        SELECT * FROM fast
+        UNION ALL
+        SELECT id_number, 'daily', class_id, CAST(NULL AS VARCHAR), day, CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP),
+          CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION),
+          secs / 3600.0, classes
+        FROM dd)
+      SELECT ev.*, ${CLASS_COLS} FROM ev ${CLASS_JOIN('ev')}`;
+    const groups = await boundedRows(ctx, inner, 'kind, day, "at", class_id, course_item');
+    return [...groups.values()].map((rows) => {
+      const daily = rows.filter((r) => r.kind === 'daily');
+      const fast = rows.filter((r) => r.kind === 'speed');
+      const n = num(rows[0].n_rows);
+      // Institution/region of daily rows come from a class list: take them from speed rows or the first class.
+      const parts: string[] = [];
+      let score = 0.4;
+      if (fast.length) {
+        const f = fast.reduce((a, b) => (num(b.advanced_s) * num(a.elapsed_s) > num(a.advanced_s) * num(b.elapsed_s) ? b : a));
+        const r = num(f.elapsed_s) > 0 ? num(f.advanced_s) / num(f.elapsed_s) : Infinity;
+        parts.push(
+          `课件 ${str(f.course_item)}（班级 ${str(f.class_id)}）在 ${ts(f.prev_at)} 起 ${Math.round(num(f.elapsed_s))} 秒内播放进度推进 ${Math.round(num(f.advanced_s))} 秒` +
+            (Number.isFinite(r) ? `（${r.toFixed(1)} 倍速）` : ''),
+        );
+        score = Math.max(score, 0.5 + 0.1 * Math.min(5, Number.isFinite(r) ? r / ratio - 1 : 5));
+      }
+      if (daily.length) {
+        const d = daily.reduce((a, b) => (num(b.learning_h) > num(a.learning_h) ? b : a));
+        parts.push(`${str(d.day)} 一天线上学习 ${num(d.learning_h).toFixed(1)} 小时（班级 ${str(d.classes)}）`);
+        score = Math.max(score, 0.5 + (num(d.learning_h) * 3600 - maxDay) / (24 * 3600 - maxDay || 1) / 2);
+      }
+      const classes = [...new Set([...distinct(rows, 'class_id'), ...daily.flatMap((r) => str(r.classes).split(',').filter(Boolean))])];
+      return {
+        ...personBase(rows),
+        score: clampScore(score),
+        summary: `学员 ${maskId(rows[0].subject_id)} ${parts.join('；')}，共 ${n} 条异常记录`,
+        evidence: {
+          speed_violations: fast.length,
+          days_over_limit: daily.length,
+          max_speed_ratio: ratio,
+          max_daily_hours: maxDay / 3600,
+          rows: cleanRows(rows),
+        },
+        related: refs('class', classes),
+      };
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// ON-BOT
+
+/** Std-dev is the sample standard deviation of the intervals between consecutive heartbeats of the session. */
+const ON_BOT: Rule = {
+  id: 'ON-BOT',
+  title: '线上学习心跳间隔过于规律（脚本刷课）',
+  family: 'online',
+  subject: 'person',
+  severity: 'high',
+  needs: ['online_events'],
+  params: [
+    { name: 'min_heartbeats', default: 100, description: '判断所需的一个登录会话内最少心跳数（条）', min: 3 },
+    { name: 'max_stddev_seconds', default: 0.5, description: '相邻心跳间隔标准差的上限（秒），低于此值视为机器行为', min: 0 },
+    GAP_PARAM,
+  ],
+  description: '一个登录会话内心跳间隔的标准差极小，节奏过于规律，不像真人操作，疑似脚本或挂机软件刷课。',
+  kind: 'code',
+  async run(ctx) {
+    const minN = Number(ctx.params.min_heartbeats);
+    const maxSd = Number(ctx.params.max_stddev_seconds);
+    const inner = `WITH ${sessionCtes(ctx, ['device_id'])},
+      hb AS (
+        SELECT id_number, class_id, sess, "at", device_id,
+          t - LAG(t) OVER (PARTITION BY id_number, class_id, sess ORDER BY "at", ${eventIdOrder(ctx)}) AS dt
+        FROM os WHERE type = 'heartbeat'),
+      s AS (
+        SELECT id_number, class_id, sess, MIN("at") AS started_at, MAX("at") AS ended_at, COUNT(*) AS heartbeats,
+          AVG(dt) AS mean_interval_s, STDDEV_SAMP(dt) AS stddev_s, MIN(device_id) AS device_id
+        FROM hb GROUP BY id_number, class_id, sess
+        HAVING COUNT(*) >= ${minN} AND STDDEV_SAMP(dt) < ${maxSd})
+      SELECT s.id_number AS subject_id, s.class_id, s.started_at, s.ended_at, s.heartbeats,
+        s.mean_interval_s, s.stddev_s,
+        s.device_id, ${CLASS_COLS}
+      FROM s ${CLASS_JOIN('s')}`;
+    const groups = await boundedRows(ctx, inner, 'stddev_s, started_at, class_id');
+    return [...groups.values()].map((rows) => {
+      const top = rows[0];
+      const n = num(top.n_rows);
+      const classes = distinct(rows, 'class_id');
+      return {
+        ...personBase(rows),
+        score: clampScore(0.5 + 0.5 * (1 - num(top.stddev_s) / (maxSd || 1)) * Math.min(1, num(top.heartbeats) / (2 * minN)) + 0.02 * (n - 1)),
+        summary:
+          `学员 ${maskId(top.subject_id)} 在班级 ${str(top.class_id)} 的登录会话（${ts(top.started_at)}–${hm(top.ended_at)}）中 ` +
+          `${num(top.heartbeats)} 次心跳间隔均为约 ${num(top.mean_interval_s).toFixed(1)} 秒、标准差仅 ${num(top.stddev_s).toFixed(3)} 秒，` +
+          `共 ${n} 个此类会话`,
+        evidence: { sessions: n, min_heartbeats: minN, max_stddev_seconds: maxSd, rows: cleanRows(rows) },
+        related: refs('class', classes),
+      };
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// ON-TAMPER
+
+/**
+ * Recomputes DATA-FORMAT.md's chain hash in the database, from the `_raw` columns (the
+ * exact file text; `at_raw` matters because the timestamp may be written in any accepted
+ * form). Only events with a `hash` take part, so an event whose hash was blanked breaks the
+ * link of the next one. Hex digests are compared case-insensitively.
+ */
+const ON_TAMPER: Rule = {
+  id: 'ON-TAMPER',
+  title: '线上学习记录哈希链断裂（数据篡改）',
+  family: 'online',
+  subject: 'person',
+  severity: 'high',
+  needs: ['online_events'],
+  params: [],
+  description: '线上学习记录的哈希与按规定重新计算的结果不符，或前一哈希与上一条记录的哈希不一致，记录可能被篡改、删除或插入。',
+  kind: 'code',
+  async run(ctx) {
+    const w = chainWindow(ctx);
+    const raw = (c: string) => `COALESCE(${c}_raw, CAST("${c}" AS VARCHAR))`;
+    const payload = `COALESCE(prev_hash, '') || '|' || ${raw('event_id')} || '|' || ${raw('id_number')} || '|' || ${raw('class_id')}
+      || '|' || ${raw('at')} || '|' || ${raw('type')} || '|' || COALESCE(position_s_raw, '')`;
+    const inner = `WITH h AS (
+        SELECT id_number, class_id, event_id, "at", type, position_s, prev_hash, hash, src_file, src_line,
+          LOWER(${ctx.d.sha256Hex(payload)}) AS recomputed,
+          LAG(hash) OVER ${w} AS prev_event_hash, LAG(event_id) OVER ${w} AS prev_event_id
+        FROM online_events WHERE hash IS NOT NULL AND hash <> ''),
+      f AS (
+        SELECT h.*, LOWER(hash) <> recomputed AS hash_mismatch,
+          LOWER(COALESCE(prev_hash, '')) <> LOWER(COALESCE(prev_event_hash, '')) AS prev_hash_mismatch
+        FROM h)
+      SELECT f.id_number AS subject_id, f.class_id, f.event_id, f."at", f.type, f.position_s, f.prev_event_id,
+        f.prev_hash, f.prev_event_hash, f.hash, f.recomputed, f.hash_mismatch, f.prev_hash_mismatch, f.src_file, f.src_line,
+        ${CLASS_COLS}
+      FROM f ${CLASS_JOIN('f')}
+      WHERE f.hash_mismatch OR f.prev_hash_mismatch`;
+    const groups = await boundedRows(ctx, inner, `class_id, "at", ${eventIdOrder(ctx)}`);
+    return [...groups.values()].map((rows) => {
+      const top = rows[0];
+      const n = num(top.n_rows);
+      const classes = distinct(rows, 'class_id');
+      const bad = rows.filter((r) => r.hash_mismatch).length;
+      const link = rows.filter((r) => r.prev_hash_mismatch).length;
+      const what = [bad ? `${bad} 条哈希与重算不符` : '', link ? `${link} 条前一哈希与上一条记录不一致` : ''].filter(Boolean).join('、');
+      return {
+        ...personBase(rows),
+        score: clampScore(0.7 + 0.03 * n),
+        summary:
+          `学员 ${maskId(top.subject_id)} 在班级 ${classes.slice(0, 3).join('、')} 的线上学习记录哈希链断裂：${what}` +
+          `（首条 ${str(top.event_id)}，${ts(top.at)}），共 ${n} 条`,
+        evidence: { broken_events: n, rows: cleanRows(rows) },
+        related: refs('class', classes),
+      };
+    });
+  },
+};
+
+/** Online-training rules, in RULES.md order. */
+export const ONLINE_RULES: Rule[] = [ON_NO_VERIFY, ON_CONCURRENT, ON_DEVICE_FARM, ON_SPEED, ON_BOT, ON_TAMPER];

@@ -1,0 +1,201 @@
+/**
+ * Loads the lexicon data files (src/text/lexicons/*.json) and compiles them into one
+ * code-point Aho–Corasick automaton whose patterns carry what they mean: a term of a rule,
+ * a context word, a cue, a disclaimer, or an allow-listed name.
+ *
+ * Pinyin forms (pinyin-pro) and curated homophones are generated only for terms whose
+ * lexicon entry asks for them (包过/保过 and qualification terms), never for 中国/国家/全国,
+ * which occur in URLs and brand names.
+ */
+import { readFileSync } from 'node:fs';
+import { pinyin } from 'pinyin-pro';
+import { CodePointAC } from './ac.ts';
+import { normalizeTerm } from './normalize.ts';
+
+export type RuleId = 'AD-TERMS' | 'AD-AGENCY' | 'AD-FAKE-QUAL' | 'PL-LISTING';
+export type Severity = 'high' | 'medium' | 'low';
+/** How the pattern spells the term. */
+export type Form = 'plain' | 'pinyin' | 'initials' | 'homophone';
+/**
+ * term: a hit candidate of `rule`; ctx: credential word; agencyCue / claimCue / saleCue:
+ * the cue a body / occupation / listing object needs; neg / notNeg: disclaimers and words
+ * that look like one; allow: allow-listed proper name.
+ */
+export type EntryKind = 'term' | 'ctx' | 'agencyCue' | 'claimCue' | 'saleCue' | 'neg' | 'notNeg' | 'allow';
+/** What a term needs before it counts (besides not being allow-listed). */
+export type Needs = 'none' | 'weak' | 'agencyCue' | 'claimCue' | 'saleCue';
+
+export interface PatternEntry {
+  kind: EntryKind;
+  /** Canonical (simplified, as in the lexicon) form. */
+  term: string;
+  rule?: RuleId;
+  category: string;
+  severity: Severity;
+  needs: Needs;
+  form: Form;
+}
+
+export interface CompiledLexicon {
+  ac: CodePointAC;
+  /** Entries of each pattern id (one normalised string may mean several things). */
+  entries: PatternEntry[][];
+  /** Pattern starts / ends with a Latin letter or digit: needs a word boundary there. */
+  latinStart: Uint8Array;
+  latinEnd: Uint8Array;
+  /** Allow-list regular expressions over the normalised text (noise kept). */
+  allowPatterns: RegExp[];
+  /** Canonical pattern strings (for the benchmark's baselines). */
+  strings: string[];
+  adjacentWindow: number;
+  pinyinWindow: number;
+  disclaimerWindow: number;
+  issuerCueWindow: number;
+  /** Qualification names of the 2021 catalog. */
+  catalog: string[];
+}
+
+const dir = new URL('./lexicons/', import.meta.url);
+function load<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
+}
+
+interface TermSpec {
+  term: string;
+  category?: string;
+  severity?: Severity;
+  weak?: boolean;
+  pinyin?: boolean;
+  homophones?: string[];
+}
+
+const SYLLABLES = (s: string): string[] => pinyin(s, { toneType: 'none', type: 'array', v: true }) as string[];
+
+/** Pinyin spellings of a term: full, mixed with characters, and initials. */
+export function pinyinForms(term: string): { form: Form; text: string }[] {
+  const chars = [...term];
+  const syl = SYLLABLES(term);
+  if (syl.length !== chars.length || syl.some((p) => !/^[a-z]+$/.test(p))) return [];
+  // Mixing happens per character for short terms (bao过, 包guo) and per two-character word
+  // for longer ones (zhiye技能jianding), which keeps the pattern count bounded (≤ 16 a term).
+  const chunk = chars.length <= 4 ? 1 : 2;
+  const groups: { c: string; p: string }[] = [];
+  for (let i = 0; i < chars.length; i += chunk) {
+    groups.push({ c: chars.slice(i, i + chunk).join(''), p: syl.slice(i, i + chunk).join('') });
+  }
+  const out: { form: Form; text: string }[] = [];
+  for (let mask = 1; mask < 1 << groups.length; mask++) {
+    out.push({ form: 'pinyin', text: groups.map((g, i) => (mask & (1 << i) ? g.p : g.c)).join('') });
+  }
+  if (chars.length >= 2) out.push({ form: 'initials', text: syl.map((p) => p[0]).join('') });
+  return out;
+}
+
+let compiled: CompiledLexicon | undefined;
+
+/** The compiled lexicon (built once, on first use). */
+export function lexicon(): CompiledLexicon {
+  return (compiled ??= compile());
+}
+
+function compile(): CompiledLexicon {
+  const notice = load<{ rule: RuleId; terms: TermSpec[] }>('notice.json');
+  const agency = load<{
+    bodies: string[];
+    bodySeverity: Severity;
+    issuerCues: string[];
+    issuerCueWindow: number;
+    emblem: TermSpec[];
+  }>('agency.json');
+  const platform = load<{ objects: TermSpec[]; saleCues: TermSpec[] }>('platform.json');
+  const quals = load<{
+    catalog: { professional_technical: string[]; skilled_personnel: string[] };
+    occupations: (TermSpec & { since: string; note: string })[];
+    pinyinOccupations: string[];
+    claimCues: string[];
+  }>('qualifications.json');
+  const ctx = load<{
+    credential: string[];
+    adjacentWindow: number;
+    pinyinWindow: number;
+    disclaimers: string[];
+    disclaimerWindow: number;
+    notDisclaimers: string[];
+  }>('context.json');
+  const allow = load<{ names: string[]; patterns: { pattern: string }[] }>('allow.json');
+
+  const ids = new Map<string, number>();
+  const patterns: number[][] = [];
+  const entries: PatternEntry[][] = [];
+  const strings: string[] = [];
+  const add = (text: string, e: PatternEntry) => {
+    const cps = normalizeTerm(text);
+    if (cps.length === 0) return;
+    const key = String.fromCodePoint(...cps);
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = patterns.length));
+      patterns.push(cps);
+      entries.push([]);
+      strings.push(key);
+    }
+    const list = entries[id]!;
+    if (!list.some((x) => x.kind === e.kind && x.term === e.term && x.rule === e.rule && x.form === e.form)) list.push(e);
+  };
+  const addWithForms = (spec: TermSpec, base: Omit<PatternEntry, 'term' | 'form' | 'category' | 'severity'>, category: string) => {
+    const e = { ...base, term: spec.term, category: spec.category ?? category, severity: spec.severity ?? 'medium' };
+    add(spec.term, { ...e, form: 'plain' });
+    if (spec.pinyin) for (const f of pinyinForms(spec.term)) add(f.text, { ...e, form: f.form });
+    for (const h of spec.homophones ?? []) add(h, { ...e, form: 'homophone' });
+  };
+
+  for (const t of notice.terms) {
+    addWithForms(t, { kind: 'term', rule: 'AD-TERMS', needs: t.weak ? 'weak' : 'none' }, 'notice');
+  }
+  for (const b of agency.bodies) {
+    add(b, { kind: 'term', rule: 'AD-AGENCY', term: b, category: 'government-body', severity: agency.bodySeverity, needs: 'agencyCue', form: 'plain' });
+  }
+  for (const t of agency.emblem) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'none' }, 'national-emblem');
+  for (const c of agency.issuerCues) add(c, { kind: 'agencyCue', term: c, category: 'issuer-cue', severity: 'low', needs: 'none', form: 'plain' });
+  for (const o of platform.objects) addWithForms(o, { kind: 'term', rule: 'PL-LISTING', needs: 'saleCue' }, 'listing-object');
+  for (const s of platform.saleCues) addWithForms(s, { kind: 'saleCue', needs: 'none' }, 'sale-cue');
+  const pinyinOcc = new Set(quals.pinyinOccupations);
+  for (const o of quals.occupations) {
+    addWithForms(
+      { ...o, pinyin: o.pinyin ?? pinyinOcc.has(o.term) },
+      { kind: 'term', rule: 'AD-FAKE-QUAL', needs: 'claimCue' },
+      'not-in-catalog',
+    );
+  }
+  for (const c of quals.claimCues) add(c, { kind: 'claimCue', term: c, category: 'qualification-claim', severity: 'low', needs: 'none', form: 'plain' });
+  for (const c of ctx.credential) add(c, { kind: 'ctx', term: c, category: 'credential', severity: 'low', needs: 'none', form: 'plain' });
+  for (const c of ctx.disclaimers) add(c, { kind: 'neg', term: c, category: 'disclaimer', severity: 'low', needs: 'none', form: 'plain' });
+  for (const c of ctx.notDisclaimers) add(c, { kind: 'notNeg', term: c, category: 'not-disclaimer', severity: 'low', needs: 'none', form: 'plain' });
+  const catalog = [...quals.catalog.professional_technical, ...quals.catalog.skilled_personnel];
+  // Names of real qualifications in the catalog (社会工作者职业资格, 演出经纪人员资格 …) are
+  // proper names: citing them is not dressing one's own certificate in state authority.
+  const allowNames = [...allow.names, ...catalog.filter((n) => /职业资格|人员资格/.test(n))];
+  for (const n of allowNames) add(n, { kind: 'allow', term: n, category: 'allow', severity: 'low', needs: 'none', form: 'plain' });
+
+  const ac = new CodePointAC(patterns);
+  const latinStart = new Uint8Array(patterns.length);
+  const latinEnd = new Uint8Array(patterns.length);
+  const isLatin = (cp: number) => (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39);
+  patterns.forEach((p, i) => {
+    latinStart[i] = isLatin(p[0]!) ? 1 : 0;
+    latinEnd[i] = isLatin(p[p.length - 1]!) ? 1 : 0;
+  });
+  return {
+    ac,
+    entries,
+    latinStart,
+    latinEnd,
+    allowPatterns: allow.patterns.map((p) => new RegExp(p.pattern, 'gu')),
+    strings,
+    adjacentWindow: ctx.adjacentWindow,
+    pinyinWindow: ctx.pinyinWindow,
+    disclaimerWindow: ctx.disclaimerWindow,
+    issuerCueWindow: agency.issuerCueWindow,
+    catalog,
+  };
+}

@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_GAP, scanText, type Hit, type ScanKind } from './scan.ts';
+
+const rules = (hits: Hit[]) => hits.map((h) => h.rule);
+const find = (text: string, term: string, kind?: ScanKind) => scanText(text, { kind }).find((h) => h.term === term);
+
+describe('evasions are caught', () => {
+  const cases: [string, string, string, string[]][] = [
+    // text, canonical term, matched original, via
+    ['考证包过', '包过', '包过', []],
+    ['一次 包 过', '包过', '包 过', ['noise']],
+    ['包-过', '包过', '包-过', ['noise']],
+    ['包\u200b过', '包过', '包\u200b过', ['noise']],
+    ['包\u3000过', '包过', '包\u3000过', ['noise']],
+    ['包🔥过', '包过', '包🔥过', ['noise']],
+    ['包 過', '包过', '包 過', ['traditional', 'noise']],
+    ['保過', '保过', '保過', ['traditional']],
+    ['職業資格', '职业资格', '職業資格', ['traditional']],
+    ['職 業 資 格', '职业资格', '職 業 資 格', ['traditional', 'noise']],
+    ['职业技能鑒定', '职业技能鉴定', '职业技能鑒定', ['traditional']],
+    ['人員資格', '人员资格', '人員資格', ['traditional']],
+    ['baoguo 拿证', '包过', 'baoguo', ['pinyin']],
+    ['bao guo 拿证', '包过', 'bao guo', ['noise', 'pinyin']],
+    ['BaoGuo，拿证', '包过', 'BaoGuo', ['pinyin']],
+    ['bao过 拿证', '包过', 'bao过', ['pinyin']],
+    ['包guo 证书', '包过', '包guo', ['pinyin']],
+    ['ＢＧ拿证', '包过', 'ＢＧ', ['width', 'pinyin']],
+    ['bg拿证', '包过', 'bg', ['pinyin']],
+    ['ｂａｏ過 证书', '包过', 'ｂａｏ過', ['traditional', 'width', 'pinyin']],
+    ['zhiyezige证书', '职业资格', 'zhiyezige', ['pinyin']],
+    ['zhi业资格证书', '职业资格', 'zhi业资格', ['pinyin']],
+    ['宝过 拿证', '包过', '宝过', ['homophone']],
+    ['职业姿格证书', '职业资格', '职业姿格', ['homophone']],
+    ['⾝份证', '', '', []], // Kangxi radical form of 身: normalised, no term
+    ['囯家认证证书', '国家', '囯家', ['variant']],
+    ['國家認證證書', '国家', '國家', ['traditional']],
+    ['⼈社部颁发', '人社部', '⼈社部', ['width']],
+  ];
+  it.each(cases)('%s', (text, term, matched, via) => {
+    if (!term) return;
+    const h = find(text, term);
+    expect(h, JSON.stringify(scanText(text))).toBeDefined();
+    expect(h!.text).toBe(matched);
+    expect(text.slice(h!.start, h!.end)).toBe(matched);
+    expect(h!.via).toEqual(via);
+  });
+
+  it('fires on the issue examples with the right rules', () => {
+    expect(rules(scanText('国家认证 心理咨询师证书 包过'))).toEqual(['AD-TERMS', 'AD-FAKE-QUAL', 'AD-TERMS']);
+    expect(scanText('全国通用 职业资格证书').map((h) => h.term)).toEqual(['全国', '职业资格']);
+    expect(rules(scanText('人社部颁发'))).toEqual(['AD-AGENCY']);
+    expect(scanText('国徽 钢印')).toMatchObject([{ rule: 'AD-AGENCY', term: '国徽', category: 'national-emblem' }]);
+    expect(scanText('心理咨询师国家职业资格证')).toMatchObject([
+      { rule: 'AD-FAKE-QUAL', term: '心理咨询师', context: { term: '国家职业资格' } },
+      { rule: 'AD-TERMS', term: '国家职业资格' },
+    ]);
+    expect(scanText('职业技能等级证书代办 快速拿证', { kind: 'listing' })).toMatchObject([
+      { rule: 'PL-LISTING', term: '职业技能等级证书', severity: 'high', context: { term: '代办', category: 'sale-cue' } },
+    ]);
+  });
+
+  it('reports UTF-16 offsets past astral characters', () => {
+    const text = '😀😀 学费优惠 包\u{1F525}\u200d过';
+    const [h] = scanText(text);
+    expect(h).toMatchObject({ term: '包过', start: 10, end: 15 });
+    expect(text.slice(h!.start, h!.end)).toBe('包\u{1F525}\u200d过');
+  });
+});
+
+describe('hard negatives stay negative', () => {
+  const negatives = [
+    '包过滤', '面包过期', '确保过程', '全国包邮', '中国银行', '国家开放大学', '发达国家', '数据包过大',
+    '全国计算机等级考试', '《中华人民共和国劳动法》', '华为技术（中国）有限公司', '国家电网', '中国移动',
+    'debug', 'BGM很好听', 'bg color', 'www.zhongguo.com', 'https://www.baoguo.cn/index',
+    // our own
+    '背包过安检', '红包过年发', '承包过工程', '我们包过饺子', '社保过户', '中国人民大学', '全国人大代表',
+    '弘扬中华优秀传统文化', '国家法定节假日正常上课', '中国最大的培训机构', '全国连锁 品质保证', '中國銀行',
+    '依据中华人民共和国职业教育法开展培训', '人社部门备案的评价机构颁发的职业技能等级证书', '国家统计局数据显示',
+    '全国大学英语四级辅导', '中国建设银行 证书', '发展中国家留学生证书', '保过冬衣物', 'abg baoguox',
+  ];
+  it.each(negatives)('%s', (text) => {
+    expect(scanText(text)).toEqual([]);
+  });
+
+  it('suppresses a hit only when the allowed span contains it', () => {
+    // 中国银行 allows its own 中国, not the claim next to it.
+    expect(scanText('中国银行 中国证书').map((h) => h.start)).toEqual([5]);
+    expect(scanText('面包 包过').map((h) => h.text)).toEqual(['包过']);
+    // An allow-listed name is contiguous: "证书 包过" must not read as 书包过.
+    expect(scanText('证书 包过').map((h) => h.term)).toEqual(['包过']);
+  });
+
+  it('does not let ordinary sentences run together', () => {
+    expect(scanText('买了面包。过两天再来')).toEqual([]);
+    expect(scanText('包\n过')).toEqual([]);
+    expect(scanText('包' + ' '.repeat(MAX_GAP + 1) + '过')).toEqual([]);
+    expect(scanText('包' + ' '.repeat(MAX_GAP) + '过')).toHaveLength(1);
+  });
+});
+
+describe('weak terms and context', () => {
+  it('needs a credential word in the same clause', () => {
+    expect(scanText('中国领先的培训机构')).toEqual([]);
+    expect(scanText('中国权威证书')).toMatchObject([{ term: '中国', context: { term: '证书' } }]);
+    expect(scanText('全国领先，颁发证书')).toEqual([]);
+    expect(scanText('全国领先 颁发证书')).toHaveLength(1);
+  });
+  it('counts on a certificate title without context', () => {
+    expect(scanText('中华技能人才', { kind: 'certificate' })).toMatchObject([{ term: '中华' }]);
+    expect(scanText('中华技能人才', { kind: 'ad' })).toEqual([]);
+  });
+  it('needs context for pinyin, homophones and initials', () => {
+    expect(scanText('baoguo')).toEqual([]);
+    expect(scanText('宝过年')).toEqual([]);
+    expect(scanText('BG 无需到场 拿证')).toEqual([]); // initials only right beside the word
+    expect(scanText('BG 拿证')).toHaveLength(1);
+  });
+  it('downgrades a term after a disclaimer', () => {
+    expect(scanText('本证书不是职业资格证书')).toMatchObject([{ term: '职业资格', severity: 'low', disclaimed: true }]);
+    expect(scanText('非常权威职业资格证书')).toMatchObject([{ term: '职业资格', severity: 'medium' }]);
+    expect(scanText('本证书是职业资格证书')[0]!.disclaimed).toBeUndefined();
+  });
+  it('collapses overlapping hits of one rule to the longest', () => {
+    expect(scanText('中华人民共和国职业资格').map((h) => h.term)).toEqual(['中华人民共和国', '职业资格']);
+    expect(scanText('国家职业资格').map((h) => h.term)).toEqual(['国家职业资格']);
+    expect(scanText('baoguo拿证').map((h) => h.term)).toEqual(['包过']);
+  });
+});
+
+describe('rule-specific conditions', () => {
+  it('AD-AGENCY needs an issuer cue beside the body', () => {
+    expect(scanText('根据人社部文件精神开展培训')).toEqual([]);
+    expect(scanText('颁发机关：人社局')).toMatchObject([{ rule: 'AD-AGENCY', term: '人社局', context: { term: '颁发' } }]);
+    expect(scanText('人力資源和社會保障部監製')).toMatchObject([{ rule: 'AD-AGENCY', term: '人力资源和社会保障部' }]);
+  });
+  it('AD-FAKE-QUAL needs an un-negated claim for an occupation outside the catalog', () => {
+    expect(scanText('心理咨询师培训')).toEqual([]);
+    expect(rules(scanText('注册会计师职业资格考试辅导'))).toEqual(['AD-TERMS']); // in the catalog: no AD-FAKE-QUAL
+    expect(rules(scanText('心理咨询师（非国家职业资格）'))).toEqual(['AD-TERMS']);
+    expect(rules(scanText('企业人力资源管理师 国家职业资格二级'))).toEqual(['AD-FAKE-QUAL', 'AD-TERMS']);
+    expect(find('企业人力资源管理师资格证', '企业人力资源管理师')?.rule).toBe('AD-FAKE-QUAL');
+  });
+  it('PL-LISTING needs a sale cue and applies only to listings', () => {
+    expect(scanText('职业技能等级证书 考试辅导教材', { kind: 'listing' })).toEqual([]);
+    expect(scanText('职业技能等级证书代办')).toEqual([]); // an advert: PL-LISTING is for listings
+    expect(scanText('職業資格證書 包過', { kind: 'listing' })).toMatchObject([
+      { rule: 'PL-LISTING', term: '职业资格证书', via: ['traditional'], context: { term: '包过' } },
+    ]);
+    expect(scanText('考证包过', { kind: 'listing' })).toEqual([]); // no listed object
+  });
+});
+
+describe('property: spans slice exactly the term with its inner noise', () => {
+  const NOISE = [' ', '\u3000', '\u00a0', '\u200b', '\u200c', '\u200d', '\ufeff', '-', '_', '·', '*', '~', '/', '|', '#',
+    '"', '“', '”', '…', '、', '，', ',', '🔥', '😀', '\ufe0f', '\u0336', '♥', '★', '【', '】'];
+  const TERMS = ['包过', '保过', '职业资格', '人员资格', '职业技能鉴定', '国家职业资格'];
+  const noise = (max: number) => fc.array(fc.constantFrom(...NOISE), { maxLength: max }).map((a) => a.join(''));
+  it('holds for random noise inside and around a term', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TERMS), noise(10), noise(10), fc.array(noise(MAX_GAP), { minLength: 6, maxLength: 6 }), (term, pre, post, gaps) => {
+        const chars = [...term];
+        const body = chars.map((c, i) => (i < chars.length - 1 ? c + gaps[i] : c)).join('');
+        const text = pre + body + post;
+        const hits = scanText(text).filter((h) => h.rule === 'AD-TERMS');
+        expect(hits).toHaveLength(1);
+        expect(hits[0]!.term).toBe(term);
+        expect(hits[0]!.start).toBe(pre.length);
+        expect(text.slice(hits[0]!.start, hits[0]!.end)).toBe(body);
+        expect(hits[0]!.via.includes('noise')).toBe(body !== term);
+      }),
+      { numRuns: 500, seed: 42 },
+    );
+  });
+});

@@ -1,0 +1,477 @@
+/**
+ * The prohibited-wording scanner: normalises a text on the fly (see normalize.ts), runs the
+ * lexicon automaton over the normalised stream while skipping bounded runs of noise, and
+ * turns raw matches into hits with spans on the original text.
+ */
+import { lexicon, type CompiledLexicon, type PatternEntry, type RuleId, type Severity } from './lexicon.ts';
+import {
+  BMP_TABLE,
+  CP_MASK,
+  F_BREAK,
+  F_CLAUSE,
+  F_MULTI,
+  F_NOISE,
+  F_TRAD,
+  F_VARIANT,
+  F_WIDTH,
+  F_WORD,
+  entryOf,
+  expansionOf,
+} from './normalize.ts';
+
+export type { RuleId, Severity } from './lexicon.ts';
+
+/** How a hit matched: every transformation that was needed to see the term. */
+export type Via = 'traditional' | 'width' | 'variant' | 'noise' | 'pinyin' | 'homophone';
+/** What the text is: an advert (default), a certificate's wording (title), or a platform listing. */
+export type ScanKind = 'ad' | 'certificate' | 'listing';
+
+/** The word that made a conditional term count (credential word, issuer/claim/sale cue). */
+export interface HitContext {
+  term: string;
+  category: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Hit {
+  /** The rule this hit supports. */
+  rule: RuleId;
+  /** The lexicon's canonical simplified form. */
+  term: string;
+  category: string;
+  severity: Severity;
+  /** UTF-16 offsets into the input; `input.slice(start, end) === text`. */
+  start: number;
+  end: number;
+  /** The original text that matched, inner noise included. */
+  text: string;
+  via: Via[];
+  context?: HitContext;
+  /** A disclaimer stands right before the term (本证书不是职业资格证书): severity lowered. */
+  disclaimed?: boolean;
+}
+
+export interface ScanOptions {
+  kind?: ScanKind;
+}
+
+/**
+ * Most noise code points skipped between two characters of a word (包 — 过, 包🔥🔥过).
+ * Longer runs, and sentence ends (。！？, line breaks), separate words.
+ */
+export const MAX_GAP = 8;
+
+// Per-unit buffers reused across calls: the scanner is called once per line in bulk work,
+// and allocating per line would dominate the cost.
+let cap = 0;
+let uStart = new Int32Array(0);
+let uEnd = new Int32Array(0);
+let uFlags = new Int32Array(0);
+let uClause = new Int32Array(0);
+let uSent = new Int32Array(0);
+const rawPid: number[] = [];
+const rawEnd: number[] = [];
+
+function ensure(n: number): void {
+  if (n <= cap) return;
+  let c = Math.max(1024, cap);
+  while (c < n) c *= 2;
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(c);
+    b.set(a);
+    return b;
+  };
+  uStart = grow(uStart);
+  uEnd = grow(uEnd);
+  uFlags = grow(uFlags);
+  uClause = grow(uClause);
+  uSent = grow(uSent);
+  cap = c;
+}
+
+/** Normalise and run the automaton; fills the unit buffers and raw matches, returns unit count. */
+function run(text: string, L: CompiledLexicon): number {
+  const { root, alpha, next, fail, out } = L.ac;
+  rawPid.length = 0;
+  rawEnd.length = 0;
+  const n = text.length;
+  ensure(n + 8);
+  let k = 0;
+  let state = 0;
+  let gap = 0;
+  let clause = 0;
+  let sentence = 0;
+  for (let i = 0; i < n; ) {
+    let cp = text.charCodeAt(i);
+    let w = 1;
+    if ((cp & 0xfc00) === 0xd800 && i + 1 < n) {
+      const lo = text.charCodeAt(i + 1);
+      if ((lo & 0xfc00) === 0xdc00) {
+        cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        w = 2;
+      }
+    }
+    let v = cp < 0x10000 ? BMP_TABLE[cp]! : 0;
+    if (v === 0) v = entryOf(cp);
+    if (v & F_NOISE) {
+      if (v & F_CLAUSE) clause++;
+      if (v & F_BREAK) {
+        state = 0;
+        sentence++;
+      } else if (++gap > MAX_GAP) state = 0;
+      i += w;
+      continue;
+    }
+    gap = 0;
+    const exp = v & F_MULTI ? expansionOf(cp) : null;
+    const cnt = exp === null ? 1 : exp.length;
+    if (k + cnt > cap) ensure(k + cnt + n - i);
+    for (let j = 0; j < cnt; j++) {
+      const c = exp === null ? v & CP_MASK : exp[j]!;
+      uStart[k] = i;
+      uEnd[k] = i + w;
+      uFlags[k] = v;
+      uClause[k] = clause;
+      uSent[k] = sentence;
+      if (c > 0xffff || alpha[c] === 0) {
+        state = 0;
+      } else {
+        let s = state;
+        for (;;) {
+          if (s === 0) {
+            s = root[c]!;
+            break;
+          }
+          const t = next[s]!.get(c);
+          if (t !== undefined) {
+            s = t;
+            break;
+          }
+          s = fail[s]!;
+        }
+        state = s;
+        if (s !== 0) {
+          const o = out[s]!;
+          if (o !== null) {
+            for (let q = 0; q < o.length; q++) {
+              rawPid.push(o[q]!);
+              rawEnd.push(k);
+            }
+          }
+        }
+      }
+      k++;
+    }
+    i += w;
+  }
+  return k;
+}
+
+/** A raw match of one pattern entry over content units s..e (inclusive). */
+interface M {
+  e: PatternEntry;
+  s: number;
+  t: number;
+}
+
+const SEV_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
+
+/**
+ * Scan a text for prohibited wording. `kind` selects the rules: adverts and certificates
+ * (AD-TERMS, AD-AGENCY, AD-FAKE-QUAL; on a certificate the weak terms 中国/中华/国家/全国
+ * need no further claim context) or listings (PL-LISTING). Offsets are UTF-16 offsets into
+ * `text`. Publisher checks (AD-TERMS only for unregistered publishers) are the caller's.
+ */
+export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
+  const kind = opts.kind ?? 'ad';
+  const L = lexicon();
+  const k = run(text, L);
+  if (rawPid.length === 0) return [];
+
+  const terms: M[] = [];
+  const ctx: M[] = [];
+  const agencyCues: M[] = [];
+  const claimCues: M[] = [];
+  const saleCues: M[] = [];
+  const negList: M[] = [];
+  const notNegList: M[] = [];
+  const allowSpans: [number, number][] = [];
+  for (let r = 0; r < rawPid.length; r++) {
+    const pid = rawPid[r]!;
+    const t = rawEnd[r]!;
+    const s = t - L.ac.lengths[pid]! + 1;
+    // Pinyin forms must stand as their own Latin word: "bg" inside "bgm" or "debug" is not 包过.
+    if (L.latinStart[pid] && s > 0 && uEnd[s - 1] === uStart[s] && uFlags[s - 1]! & F_WORD) continue;
+    if (L.latinEnd[pid] && t + 1 < k && uStart[t + 1] === uEnd[t] && uFlags[t + 1]! & F_WORD) continue;
+    for (const e of L.entries[pid]!) {
+      const m: M = { e, s, t };
+      switch (e.kind) {
+        case 'term':
+          if (kind === 'listing' ? e.rule === 'PL-LISTING' : e.rule !== 'PL-LISTING') terms.push(m);
+          break;
+        case 'ctx':
+          ctx.push(m);
+          break;
+        case 'agencyCue':
+          agencyCues.push(m);
+          break;
+        case 'claimCue':
+          claimCues.push(m);
+          break;
+        case 'saleCue':
+          saleCues.push(m);
+          break;
+        case 'neg':
+          negList.push(m);
+          break;
+        case 'notNeg':
+          notNegList.push(m);
+          break;
+        case 'allow':
+          // Only a contiguous name is a name: "证书 包过" must not read as 书包过.
+          if (!hasNoise(s, t)) allowSpans.push([uStart[s]!, uEnd[t]!]);
+          break;
+      }
+    }
+  }
+  if (terms.length === 0) return [];
+
+  negs = negList;
+  notNegs = notNegList;
+  const usableSaleCues = saleCues.filter((c) => formOk(c, ctx, L) !== undefined);
+
+  const hits: (Hit & { _s: number; _t: number })[] = [];
+  for (const m of terms) {
+    const start = uStart[m.s]!;
+    const end = uEnd[m.t]!;
+    if (allowSpans.some(([a, b]) => a <= start && end <= b)) continue;
+    const fc = formOk(m, ctx, L);
+    if (fc === undefined) continue;
+    let context: M | undefined = fc ?? undefined;
+    let severity: Severity = m.e.severity;
+    switch (m.e.needs) {
+      case 'weak':
+        if (kind !== 'certificate') {
+          const c = nearest(m, ctx, NEAR_WEAK, 0);
+          if (!c) continue;
+          context ??= c;
+        }
+        break;
+      case 'agencyCue': {
+        const c = nearest(m, agencyCues, NEAR_AGENCY, L.issuerCueWindow);
+        if (!c) continue;
+        context = c;
+        break;
+      }
+      case 'claimCue': {
+        const c = nearest(m, claimCues, NEAR_CLAIM, L.disclaimerWindow);
+        if (!c) continue;
+        context = c;
+        break;
+      }
+      case 'saleCue': {
+        const c = nearest(m, usableSaleCues, NEAR_SALE, 0);
+        if (!c) continue;
+        context = c;
+        if (SEV_RANK[c.e.severity] > SEV_RANK[severity]) severity = c.e.severity;
+        break;
+      }
+      case 'none':
+        break;
+    }
+    const disclaimed = isNegated(m, L.disclaimerWindow);
+    if (disclaimed) severity = 'low';
+    const hit: Hit & { _s: number; _t: number } = {
+      rule: m.e.rule!,
+      term: m.e.term,
+      category: m.e.category,
+      severity,
+      start,
+      end,
+      text: text.slice(start, end),
+      via: viaOf(m),
+      _s: m.s,
+      _t: m.t,
+    };
+    if (context) {
+      const cs = uStart[context.s]!;
+      const ce = uEnd[context.t]!;
+      hit.context = { term: context.e.term, category: context.e.category, start: cs, end: ce, text: text.slice(cs, ce) };
+    }
+    if (disclaimed) hit.disclaimed = true;
+    hits.push(hit);
+  }
+
+  if (hits.length === 0) return [];
+  // The regular-expression part of the allow-list needs a second pass over the text, so it
+  // runs only for the few texts that still have a hit.
+  const reSpans = MAY_NEED_REGEX.test(text) ? regexAllowSpans(text, L) : [];
+  if (reSpans.length) {
+    const before = hits.length;
+    const rest = hits.filter((h) => !reSpans.some(([a, b]) => a <= h.start && h.end <= b));
+    if (rest.length !== before) hits.splice(0, hits.length, ...rest);
+  }
+
+  // Overlapping hits of one rule collapse to the longest (国家职业资格 over 国家 and 职业资格);
+  // the sort is stable, so on equal length the lexicon's first entry wins (包过 over 保过 for "baoguo").
+  const kept: typeof hits = [];
+  const byLen = [...hits].sort((a, b) => b._t - b._s - (a._t - a._s) || a._s - b._s);
+  for (const h of byLen) {
+    if (kept.some((x) => x.rule === h.rule && x._s <= h._t && h._s <= x._t)) continue;
+    kept.push(h);
+  }
+  kept.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
+  return kept.map(({ _s, _t, ...h }) => h);
+}
+
+// Post-processing helpers live at module level (not as closures in scanText) because they
+// run for every line that has a raw match, and closure allocation showed up in profiles.
+let negs: M[] = [];
+let notNegs: M[] = [];
+const NEAR_WEAK = 0;
+const NEAR_FORM = 1;
+const NEAR_AGENCY = 2;
+const NEAR_CLAIM = 3;
+const NEAR_SALE = 4;
+
+function inside(a: M, b: M): boolean {
+  return a.s >= b.s && a.t <= b.t;
+}
+function overlaps(a: M, b: M): boolean {
+  return a.s <= b.t && b.s <= a.t;
+}
+function sameClause(a: M, b: M): boolean {
+  return uClause[a.t]! >= uClause[b.s]! && uClause[a.s]! <= uClause[b.t]!;
+}
+/** Units strictly between two non-overlapping matches; -1 when they overlap. */
+function gapBetween(a: M, b: M): number {
+  return a.t < b.s ? b.s - a.t - 1 : b.t < a.s ? a.s - b.t - 1 : -1;
+}
+
+/** The candidate of `list` nearest to `m` that qualifies under `mode` (w: its window). */
+function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
+  let best: M | undefined;
+  let bestGap = Infinity;
+  for (const c of list) {
+    let ok: boolean;
+    switch (mode) {
+      case NEAR_WEAK:
+        ok = !inside(c, m) && sameClause(c, m);
+        break;
+      case NEAR_FORM:
+        ok = !overlaps(c, m) && uSent[c.s] === uSent[m.t] && gapBetween(m, c) <= w;
+        break;
+      case NEAR_AGENCY: {
+        const g = gapBetween(m, c);
+        ok = g >= 0 && g <= w && sameClause(c, m);
+        break;
+      }
+      case NEAR_CLAIM:
+        ok = !overlaps(c, m) && sameClause(c, m) && !isNegated(c, w);
+        break;
+      default:
+        ok = !overlaps(c, m);
+    }
+    if (!ok) continue;
+    const g = Math.abs(gapBetween(m, c));
+    if (g < bestGap) {
+      best = c;
+      bestGap = g;
+    }
+  }
+  return best;
+}
+
+/** A disclaimer (不是, 并非, 非 …, but not 非常) ends at most `w` units before `m`, same clause. */
+function isNegated(m: M, w: number): boolean {
+  for (const n of negs) {
+    if (n.t < m.s && m.s - n.t - 1 <= w && sameClause(n, m) && !notNegs.some((x) => inside(n, x))) return true;
+  }
+  return false;
+}
+
+/**
+ * Pinyin and homophone spellings count only next to a credential word (RULES.md): within
+ * `pinyinWindow` characters in the same sentence (a comma may sit between: "baoguo，拿证"),
+ * and for bare initials (BG) right beside it. Returns null for plain spellings, the
+ * credential word when satisfied, undefined when not.
+ */
+function formOk(m: M, ctx: M[], L: CompiledLexicon): M | undefined | null {
+  const f = m.e.form;
+  if (f === 'plain') return null;
+  return nearest(m, ctx, NEAR_FORM, f === 'initials' ? L.adjacentWindow : L.pinyinWindow);
+}
+
+function hasNoise(s: number, t: number): boolean {
+  for (let u = s; u < t; u++) if (uStart[u + 1]! > uEnd[u]!) return true;
+  return false;
+}
+
+function viaOf(m: M): Via[] {
+  let flags = 0;
+  let noise = false;
+  for (let u = m.s; u <= m.t; u++) {
+    flags |= uFlags[u]!;
+    if (u < m.t && uStart[u + 1]! > uEnd[u]!) noise = true;
+  }
+  const v: Via[] = [];
+  if (flags & F_TRAD) v.push('traditional');
+  if (flags & F_WIDTH) v.push('width');
+  if (flags & F_VARIANT) v.push('variant');
+  if (noise) v.push('noise');
+  if (m.e.form === 'pinyin' || m.e.form === 'initials') v.push('pinyin');
+  if (m.e.form === 'homophone') v.push('homophone');
+  return v;
+}
+
+/**
+ * Spans (on the original) of the allow-list's regular expressions, run over the text
+ * normalised with its noise kept (so 《中華人民共和國勞動法》 and full-width brackets match).
+ * Only called when there is a candidate hit, so its cost is off the hot path.
+ */
+/**
+ * Every allow-list pattern needs one of these in the original text (《…》, …法, (中国),
+ * URLs, e-mail): a cheap test that spares the second pass on most texts.
+ * Keep in step with allow.json's patterns.
+ */
+const MAY_NEED_REGEX = /[《法(（﹙@＠:：.．]/;
+
+const NOISE_PIECES = new Map<number, string>();
+function noisePiece(cp: number): string {
+  let p = NOISE_PIECES.get(cp);
+  if (p === undefined) NOISE_PIECES.set(cp, (p = String.fromCodePoint(cp).normalize('NFKC').toLowerCase()));
+  return p;
+}
+
+function regexAllowSpans(text: string, L: CompiledLexicon): [number, number][] {
+  if (L.allowPatterns.length === 0) return [];
+  let s = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    const v = entryOf(cp);
+    let piece: string;
+    if (v & F_NOISE) piece = noisePiece(cp);
+    else if (v & F_MULTI) piece = String.fromCodePoint(...expansionOf(cp));
+    else piece = String.fromCodePoint(v & CP_MASK);
+    for (let j = 0; j < piece.length; j++) {
+      starts.push(i);
+      ends.push(i + w);
+    }
+    s += piece;
+    i += w;
+  }
+  const spans: [number, number][] = [];
+  for (const re of L.allowPatterns) {
+    re.lastIndex = 0;
+    for (const m of s.matchAll(re)) {
+      if (m[0].length === 0) continue;
+      spans.push([starts[m.index]!, ends[m.index + m[0].length - 1]!]);
+    }
+  }
+  return spans;
+}

@@ -248,6 +248,15 @@ describe.each(ENGINES)('screening engine on %s', (engine) => {
     expect(await getClue(s.db, gone.clue_id)).toMatchObject({ active: true, inactive_since_run: null, first_seen_run: r1.runId, last_seen_run: r4.runId });
   });
 
+  it('stores quotes, backslashes and CJK text in clues unchanged', async () => {
+    const name = "O'Neil \\ 李\"四\n";
+    await s.db.query(`INSERT INTO persons (id_number, name) VALUES ('X1', $1)`, [name]);
+    await runScreening(s.db, { catalog: CATALOG });
+    const c = await getClue(s.db, clueId('screening', 'FK-NAME', 'person', 'X1'));
+    expect(c?.summary).toBe(`姓名 ${name} 有 ${[...name].length} 个字`);
+    expect(c?.evidence).toEqual({ rows: [{ subject_id: 'X1', name, src_line: null }] });
+  });
+
   it('leaves the clues of skipped, disabled and failed rules untouched', async () => {
     await s.db.exec(`INSERT INTO online_events (event_id, id_number, device_id) VALUES ('E1', '110101199001010011', 'D1')`);
     const r1 = await runScreening(s.db, { catalog: CATALOG });

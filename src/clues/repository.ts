@@ -136,29 +136,21 @@ export async function getRun(db: Db, runId: number): Promise<ScreeningRunRow | u
   return { ...(r as unknown as ScreeningRunRow), rules: r.rules ? (JSON.parse(String(r.rules)) as RunRuleRecord[]) : [] };
 }
 
-const CLUE_COLS = [
-  'clue_id',
-  'source',
-  'rule',
-  'subject_type',
-  'subject_id',
-  'severity',
-  'score',
-  'region_code',
-  'institution_id',
-  'summary',
-  'evidence',
-  'related',
-  'state',
-  'first_seen_run',
-  'last_seen_run',
-  'active',
-  'inactive_since_run',
-  'created_at',
-  'updated_at',
-] as const;
+/**
+ * A standard SQL literal (both engines: '' doubles a quote, backslashes are plain with
+ * PostgreSQL's default standard_conforming_strings). Literals, not parameters, for the
+ * staging rows: DuckDB binds thousands of parameters per statement slowly (4 s vs 1 s for 20k clues).
+ */
+function sqlLiteral(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  // NUL cannot be stored in PostgreSQL text; drop it rather than fail the run.
+  return `'${v.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+}
+
+const STAGE_COLS = ['clue_id', 'rule', 'subject_type', 'subject_id', 'severity', 'score', 'region_code', 'institution_id', 'summary', 'evidence', 'related'] as const;
 const CONTENT_COLS = ['severity', 'score', 'region_code', 'institution_id', 'summary', 'evidence', 'related'] as const;
-const BATCH = 400;
+const BATCH = 500;
 
 export interface UpsertResult {
   /** Clues not stored before this run. */
@@ -173,27 +165,22 @@ export interface UpsertResult {
  * mark inactive the active clues of `ranRules` that this run did not produce.
  * Rules that were skipped, disabled or failed keep their clues as they were.
  * `records` must hold at most one record per (rule, subject).
+ *
+ * Set-based through a staging table rather than INSERT … ON CONFLICT: the latter is the
+ * same SQL on both engines but several times slower on DuckDB.
  */
 export async function upsertScreeningClues(db: Db, runId: number, ranRules: readonly string[], records: readonly ClueRecord[]): Promise<UpsertResult> {
   const now = localNow();
   return db.transaction(async () => {
-    const [before] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM clues`);
-    // INSERT … ON CONFLICT DO UPDATE is the same on DuckDB 1.5 and PostgreSQL 15.
-    const changed = CONTENT_COLS.map((c) => `clues.${c} IS DISTINCT FROM EXCLUDED.${c}`).join(' OR ');
-    const updateSet = [
-      ...CONTENT_COLS.map((c) => `${c} = EXCLUDED.${c}`),
-      'last_seen_run = EXCLUDED.last_seen_run',
-      'active = TRUE',
-      'inactive_since_run = NULL',
-      `updated_at = CASE WHEN ${changed} OR NOT clues.active THEN EXCLUDED.updated_at ELSE clues.updated_at END`,
-    ].join(', ');
+    await db.exec(`DROP TABLE IF EXISTS clue_stage`);
+    await db.exec(
+      `CREATE TEMPORARY TABLE clue_stage (clue_id VARCHAR, rule VARCHAR, subject_type VARCHAR, subject_id VARCHAR, severity VARCHAR,
+        score DOUBLE PRECISION, region_code VARCHAR, institution_id VARCHAR, summary VARCHAR, evidence VARCHAR, related VARCHAR)`,
+    );
     for (let i = 0; i < records.length; i += BATCH) {
-      const chunk = records.slice(i, i + BATCH);
-      const params: unknown[] = [];
-      const tuples = chunk.map((r) => {
-        const vals: unknown[] = [
+      const tuples = records.slice(i, i + BATCH).map((r) =>
+        [
           clueId('screening', r.rule, r.subject.type, r.subject.id),
-          'screening',
           r.rule,
           r.subject.type,
           r.subject.id,
@@ -204,33 +191,27 @@ export async function upsertScreeningClues(db: Db, runId: number, ranRules: read
           r.summary,
           JSON.stringify(r.evidence),
           JSON.stringify(r.related),
-          'new',
-          runId,
-          runId,
-          true,
-          null,
-          now,
-          now,
-        ];
-        const base = params.length;
-        params.push(...vals);
-        return `(${vals
-          .map((_, j) => {
-            const col = CLUE_COLS[j]!;
-            const p = `$${base + j + 1}`;
-            if (col === 'created_at' || col === 'updated_at') return `CAST(${p} AS TIMESTAMP)`;
-            if (col === 'score') return `CAST(${p} AS DOUBLE PRECISION)`;
-            if (col === 'first_seen_run' || col === 'last_seen_run' || col === 'inactive_since_run') return `CAST(${p} AS INTEGER)`;
-            if (col === 'active') return `CAST(${p} AS BOOLEAN)`;
-            return `CAST(${p} AS VARCHAR)`;
-          })
-          .join(', ')})`;
-      });
-      await db.query(
-        `INSERT INTO clues (${CLUE_COLS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (clue_id) DO UPDATE SET ${updateSet}`,
-        params,
+        ].map(sqlLiteral),
       );
+      await db.exec(`INSERT INTO clue_stage (${STAGE_COLS.join(', ')}) VALUES ${tuples.map((t) => `(${t.join(', ')})`).join(', ')}`);
     }
+    const changed = CONTENT_COLS.map((c) => `clues.${c} IS DISTINCT FROM s.${c}`).join(' OR ');
+    await db.query(
+      `UPDATE clues SET ${CONTENT_COLS.map((c) => `${c} = s.${c}`).join(', ')}, last_seen_run = $1, active = TRUE, inactive_since_run = NULL,
+         updated_at = CASE WHEN ${changed} OR NOT clues.active THEN CAST($2 AS TIMESTAMP) ELSE clues.updated_at END
+       FROM clue_stage s WHERE clues.clue_id = s.clue_id`,
+      [runId, now],
+    );
+    const [fresh] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM clue_stage s WHERE NOT EXISTS (SELECT 1 FROM clues c WHERE c.clue_id = s.clue_id)`,
+    );
+    await db.query(
+      `INSERT INTO clues (${STAGE_COLS.join(', ')}, source, state, first_seen_run, last_seen_run, active, inactive_since_run, created_at, updated_at)
+       SELECT ${STAGE_COLS.map((c) => `s.${c}`).join(', ')}, 'screening', 'new', $1, $1, TRUE, NULL, CAST($2 AS TIMESTAMP), CAST($2 AS TIMESTAMP)
+         FROM clue_stage s WHERE NOT EXISTS (SELECT 1 FROM clues c WHERE c.clue_id = s.clue_id)`,
+      [runId, now],
+    );
+    await db.exec(`DROP TABLE clue_stage`);
     let deactivated = 0;
     if (ranRules.length) {
       // Placeholders: $1 = run id, rule ids from $first.
@@ -246,8 +227,7 @@ export async function upsertScreeningClues(db: Db, runId: number, ranRules: read
         ]);
       }
     }
-    const [after] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM clues`);
-    return { inserted: Number(after!.n) - Number(before!.n), deactivated };
+    return { inserted: Number(fresh?.n ?? 0), deactivated };
   });
 }
 

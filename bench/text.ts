@@ -72,7 +72,7 @@ export function generateAdvertText(mb: number, seed = 20231): string[] {
   while (bytes < target) {
     const parts: string[] = [];
     const n = 2 + Math.floor(r() * 8);
-    for (let i = 0; i < n; i++) parts.push(fill(r() < 0.03 ? pick(VIOLATIONS) : pick(FILLER)));
+    for (let i = 0; i < n; i++) parts.push(r() < 0.03 ? fill(pick(VIOLATIONS)) + pick(['。', '！', '，', ' ']) : fill(pick(FILLER)));
     const line = parts.join('');
     lines.push(line);
     bytes += Buffer.byteLength(line, 'utf8') + 1;

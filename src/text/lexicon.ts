@@ -51,6 +51,7 @@ export interface CompiledLexicon {
   pinyinWindow: number;
   disclaimerWindow: number;
   issuerCueWindow: number;
+  claimWindow: number;
   /** Qualification names of the 2021 catalog. */
   catalog: string[];
 }
@@ -113,6 +114,7 @@ function compile(): CompiledLexicon {
     occupations: (TermSpec & { since: string; note: string })[];
     pinyinOccupations: string[];
     claimCues: string[];
+    claimWindow: number;
   }>('qualifications.json');
   const ctx = load<{
     credential: string[];
@@ -196,6 +198,7 @@ function compile(): CompiledLexicon {
     pinyinWindow: ctx.pinyinWindow,
     disclaimerWindow: ctx.disclaimerWindow,
     issuerCueWindow: agency.issuerCueWindow,
+    claimWindow: quals.claimWindow,
     catalog,
   };
 }

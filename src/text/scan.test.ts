@@ -140,6 +140,13 @@ describe('rule-specific conditions', () => {
     expect(rules(scanText('心理咨询师（非国家职业资格）'))).toEqual(['AD-TERMS']);
     expect(rules(scanText('企业人力资源管理师 国家职业资格二级'))).toEqual(['AD-FAKE-QUAL', 'AD-TERMS']);
     expect(find('企业人力资源管理师资格证', '企业人力资源管理师')?.rule).toBe('AD-FAKE-QUAL');
+    // The claim must be near the occupation, not anywhere in a long clause.
+    expect(rules(scanText('本校开设心理咨询师、育婴员、保育员、养老护理员等课程 均不属于国家职业资格'))).toEqual(['AD-TERMS']);
+    expect(rules(scanText('本校开设心理咨询师、育婴员、保育员、养老护理员等课程，国家职业资格以目录为准'))).toEqual(['AD-TERMS']);
+    // A cue inside an allow-listed name is part of that name.
+    expect(scanText('养老护理员课程 国家职业资格目录外')).toEqual([]);
+    expect(scanText('中国 全国计算机等级考试')).toEqual([]);
+    expect(rules(scanText('心理咨询师课程 学完可考取由人社部门监制的职业资格证'))).not.toContain('AD-FAKE-QUAL');
   });
   it('PL-LISTING needs a sale cue and applies only to listings', () => {
     expect(scanText('职业技能等级证书 考试辅导教材', { kind: 'listing' })).toEqual([]);

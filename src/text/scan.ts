@@ -238,8 +238,18 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   }
   if (terms.length === 0) return [];
 
+  // Words inside an allow-listed name are part of that name, not context or cues
+  // (等级 in 全国计算机等级考试, 国家职业资格 in 国家职业资格目录).
+  if (allowSpans.length) {
+    const free = (m: M) => !allowSpans.some(([a, b]) => a <= uStart[m.s]! && uEnd[m.t]! <= b);
+    for (const list of [ctx, agencyCues, claimCues, saleCues]) {
+      const kept = list.filter(free);
+      if (kept.length !== list.length) list.splice(0, list.length, ...kept);
+    }
+  }
   negs = negList;
   notNegs = notNegList;
+  disclaimerWindow = L.disclaimerWindow;
   const usableSaleCues = saleCues.filter((c) => formOk(c, ctx, L) !== undefined);
 
   const hits: (Hit & { _s: number; _t: number })[] = [];
@@ -266,7 +276,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
         break;
       }
       case 'claimCue': {
-        const c = nearest(m, claimCues, NEAR_CLAIM, L.disclaimerWindow);
+        const c = nearest(m, claimCues, NEAR_CLAIM, L.claimWindow);
         if (!c) continue;
         context = c;
         break;
@@ -330,6 +340,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
 // run for every line that has a raw match, and closure allocation showed up in profiles.
 let negs: M[] = [];
 let notNegs: M[] = [];
+let disclaimerWindow = 0;
 const NEAR_WEAK = 0;
 const NEAR_FORM = 1;
 const NEAR_AGENCY = 2;
@@ -369,7 +380,7 @@ function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
         break;
       }
       case NEAR_CLAIM:
-        ok = !overlaps(c, m) && sameClause(c, m) && !isNegated(c, w);
+        ok = !overlaps(c, m) && sameClause(c, m) && gapBetween(m, c) <= w && !isNegated(c, disclaimerWindow);
         break;
       default:
         ok = !overlaps(c, m);

@@ -13,8 +13,12 @@ export async function evaluateRule(rule: Rule, ctx: RuleContext): Promise<Findin
     const rows = await ctx.db.query(rule.detect(ctx));
     const bySubject = new Map<string, Row[]>();
     if (rule.evidence && rows.length) {
+      // Evidence queries may return rows of subjects that did not pass the threshold: keep
+      // only the detected subjects' rows so memory follows the clue count, not the data.
+      const detected = new Set(rows.map((r) => String(r.subject_id)));
       for (const e of await ctx.db.query(rule.evidence(ctx))) {
         const k = String(e.subject_id);
+        if (!detected.has(k)) continue;
         let list = bySubject.get(k);
         if (!list) bySubject.set(k, (list = []));
         if (list.length < MAX_EVIDENCE_ROWS) list.push(e);

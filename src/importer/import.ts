@@ -1,0 +1,426 @@
+/**
+ * dataset directory → store. Every row of every file ends loaded or quarantined (with
+ * file, line, column and a Chinese reason); read = loaded + quarantined per file.
+ *
+ * All parsing and validation runs in DuckDB (the store's own connection for a DuckDB
+ * store, an in-memory DuckDB for PostgreSQL), so both engines receive identical values:
+ * DuckDB stores them with one INSERT … SELECT, PostgreSQL through COPY FROM STDIN of a CSV
+ * that DuckDB writes. Each file is committed in one transaction together with its
+ * bookkeeping row, so a re-run (after success or kill -9) skips exactly the files already
+ * done and ends in the state of an uninterrupted import.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { EntityDef } from '../dataset/entities.ts';
+import { type DatasetFile, entityOrder, listDatasetFiles } from '../dataset/files.ts';
+import { inspectCsv, lit, parquetPlan, type ReadPlan, sha256File } from '../dataset/source.ts';
+import { readWorkbook } from '../dataset/xlsx.ts';
+import { zerr } from '../errors.ts';
+import type { Db } from '../store/db.ts';
+import type { DuckDb } from '../store/duckdb.ts';
+import type { PgDb } from '../store/postgres.ts';
+import { SQL_TYPE, storeColumns } from '../store/schema.ts';
+import { REASON, stageSql } from './validate.ts';
+
+/** One file's outcome; read = loaded + quarantined. */
+export interface FileReport {
+  file: string;
+  entity: string;
+  read: number;
+  loaded: number;
+  quarantined: number;
+  /** Header cells naming no column of the entity (kept per row in `extra`). */
+  extraColumns: string[];
+}
+
+export interface QuarantineEntry {
+  file: string;
+  line: number | null;
+  column: string | null;
+  reason: string;
+}
+
+/** The `--report` JSON, plus extra columns per file and persons created from references. */
+export interface ImportReport {
+  files: FileReport[];
+  quarantine: QuarantineEntry[];
+  /** Persons created with the id alone because other entities reference them. */
+  createdPersons: number;
+}
+
+export interface ImportOptions {
+  /** Called after each file with the rows read from it. */
+  onProgress?: (p: { file: string; rows: number }) => void;
+  /** Called while files are being read, with bytes read so far (for progress bars). */
+  onBytes?: (n: number) => void;
+}
+
+/** Entities whose `id_number` references a person (DATA-FORMAT.md persons). */
+export const PERSON_REFERENCES = ['staff', 'enrollments', 'attendance', 'online_events', 'claim_items', 'exam_results', 'certificates'] as const;
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+interface Source {
+  name: string;
+  entity: EntityDef;
+  size: number;
+  /** Resolves hash and reading plan lazily: CSV inspection reads the file once. */
+  open: () => Promise<{ sha256: string; encoding: string | null; plan: () => Promise<ReadPlan> }>;
+}
+
+interface Recorded {
+  file: string;
+  entity: string;
+  sha256: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+  extra_columns: string | null;
+}
+
+/**
+ * Import the dataset in `dir` into `db` (already migrated, see openStore). Throws a
+ * ZhiliError for problems a person can act on (missing directory, unreadable, empty or
+ * unknown files); rows that cannot be loaded are quarantined, not thrown.
+ */
+export async function importDataset(db: Db, dir: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const files = listDatasetFiles(dir);
+  const tmp = mkdtempSync(join(tmpdir(), 'zhili-import-'));
+  let own: { inst: DuckDBInstance; conn: DuckDBConnection } | null = null;
+  try {
+    let conn: DuckDBConnection;
+    if (db.dialect === 'duckdb') conn = (db as unknown as DuckDb).conn;
+    else {
+      const inst = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+      own = { inst, conn: await inst.connect() };
+      conn = own.conn;
+    }
+    const run = new Importer(db, conn, tmp, opts);
+    return await run.importAll(dir, files);
+  } finally {
+    if (own) {
+      own.conn.closeSync();
+      own.inst.closeSync();
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+class Importer {
+  private readonly runId = randomUUID();
+  private readonly mirrors = new Set<string>();
+  private n = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly conn: DuckDBConnection,
+    private readonly tmp: string,
+    private readonly opts: ImportOptions,
+  ) {}
+
+  private async duck(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  private async duckRows<T>(sql: string): Promise<T[]> {
+    const r = await this.conn.runAndReadAll(sql);
+    return r.getRowObjectsJson() as T[];
+  }
+
+  private tmpFile(ext: string): string {
+    return join(this.tmp, `f${this.n++}.${ext}`);
+  }
+
+  async importAll(dir: string, files: DatasetFile[]): Promise<ImportReport> {
+    const started = new Date();
+    const sources = await this.sources(files);
+    const recorded = new Map((await this.db.query<Recorded>('SELECT * FROM import_files')).map((r) => [r.file, r]));
+    let loaded = 0;
+    let skipped = 0;
+    for (const src of sources) {
+      const opened = await src.open();
+      const prev = recorded.get(src.name);
+      if (prev) {
+        if (prev.sha256 !== opened.sha256) {
+          throw zerr(
+            'import.file_changed',
+            `文件 ${src.name} 已以不同内容导入过该数据库；请导入到新的数据库，或先删除原数据库`,
+            `${src.name} was imported before with different content; import into a new database`,
+          );
+        }
+        skipped++;
+        this.opts.onProgress?.({ file: src.name, rows: Number(prev.rows_read) });
+        continue;
+      }
+      const rows = await this.importSource(src, opened.sha256, opened.encoding, await opened.plan());
+      loaded++;
+      this.opts.onProgress?.({ file: src.name, rows });
+    }
+    await this.createReferencedPersons();
+    const names = sources.map((s) => s.name);
+    const report = await this.report(names);
+    await this.db.query(
+      `INSERT INTO import_runs (run_id, dir, started_at, finished_at, files_loaded, files_skipped) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [this.runId, dir, isoLocal(started), isoLocal(new Date()), loaded, skipped],
+    );
+    return report;
+  }
+
+  /** The dataset's sources in load order: entity order of DATA-FORMAT.md, then name. */
+  private async sources(files: DatasetFile[]): Promise<Source[]> {
+    const out: Source[] = [];
+    for (const f of files) {
+      if (f.kind === 'csv' || f.kind === 'csv.gz') {
+        out.push({
+          name: f.name,
+          entity: f.entity!,
+          size: f.size,
+          open: async () => {
+            const ins = await inspectCsv(f, this.tmp, this.opts.onBytes);
+            if (ins.empty) throw zerr('dataset.empty_file', `文件为空：${f.name}`, `empty file: ${f.name}`);
+            return { sha256: ins.sha256, encoding: ins.encoding, plan: ins.plan };
+          },
+        });
+      } else if (f.kind === 'parquet') {
+        out.push({
+          name: f.name,
+          entity: f.entity!,
+          size: f.size,
+          open: async () => {
+            const sha256 = await sha256File(f.path);
+            return {
+              sha256,
+              encoding: null,
+              plan: async () => {
+                let cols: { column_name: string }[];
+                try {
+                  cols = await this.duckRows<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${lit(f.path)})`);
+                } catch (e) {
+                  throw zerr('dataset.unreadable', `文件无法读取：${f.name}（${firstLine(e)}）`, `cannot read Parquet file ${f.name}`);
+                }
+                return parquetPlan(f.path, cols.map((c) => c.column_name));
+              },
+            };
+          },
+        });
+      } else {
+        const sha256 = await sha256File(f.path);
+        for (const sheet of await readWorkbook(f.path, f.name, this.tmp)) {
+          out.push({
+            name: `${f.name}#${sheet.sheet}`,
+            entity: sheet.entity,
+            size: f.size,
+            open: async () => ({ sha256, encoding: 'xlsx', plan: async () => sheet.plan }),
+          });
+        }
+      }
+    }
+    const seen = new Set<string>();
+    for (const s of out) {
+      if (seen.has(s.name)) throw zerr('dataset.duplicate_file', `数据集中有重名文件：${s.name}`, `duplicate file name in dataset: ${s.name}`);
+      seen.add(s.name);
+    }
+    return out.sort((a, b) => entityOrder(a.entity) - entityOrder(b.entity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Stage one file in DuckDB; on a failed or miscounted fast read, retry with the careful plan. */
+  private async stage(src: Source, plan: ReadPlan): Promise<{ plan: ReadPlan; extraColumns: string[] }> {
+    for (;;) {
+      if (plan.headers.length === 0) throw zerr('dataset.empty_file', `文件为空：${src.name}`, `empty file: ${src.name}`);
+      const st = stageSql(src.entity, plan.headers, plan.relation, '_zs');
+      let problem: string | null = null;
+      try {
+        await this.duck(st.sql);
+        if (plan.expected !== null) {
+          const [{ n }] = await this.duckRows<{ n: string }>('SELECT count(*) AS n FROM _zs');
+          if (Number(n) !== plan.expected) problem = `行数不一致（${n} ≠ ${plan.expected}）`;
+        }
+      } catch (e) {
+        problem = firstLine(e);
+      }
+      if (!problem) return { plan, extraColumns: st.extraColumns };
+      if (plan.fallback) {
+        plan = await plan.fallback();
+        continue;
+      }
+      throw zerr('import.read_failed', `无法读取文件 ${src.name}：${problem}`, `cannot read ${src.name}`);
+    }
+  }
+
+  private keyColumns(e: EntityDef): string[] {
+    return e.keyMode === 'unique' ? e.key : e.columns.map((c) => c.name);
+  }
+
+  /** Relation (in the processing DuckDB) of the keys already loaded for an entity. */
+  private async existing(e: EntityDef): Promise<string> {
+    const keys = this.keyColumns(e);
+    if (this.db.dialect === 'duckdb') return `(SELECT ${keys.map(q).join(', ')} FROM ${e.name} WHERE src_file IS NOT NULL)`;
+    const mirror = `_zm_${e.name}`;
+    if (!this.mirrors.has(e.name)) {
+      const types = keys.map((k) => `${q(k)} ${SQL_TYPE[e.columns.find((c) => c.name === k)!.type]}`);
+      await this.duck(`CREATE OR REPLACE TEMP TABLE ${mirror} (${types.join(', ')})`);
+      const [{ n }] = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${e.name} WHERE src_file IS NOT NULL`);
+      if (Number(n) > 0) {
+        const file = this.tmpFile('csv');
+        const client = (this.db as unknown as PgDb).client;
+        await pipeline(
+          client.query(copyTo(`COPY (SELECT ${keys.map(q).join(', ')} FROM ${e.name} WHERE src_file IS NOT NULL) TO STDOUT WITH (FORMAT csv)`)),
+          createWriteStream(file),
+        );
+        const cols = keys.map((k) => `${lit(k)}: ${lit(SQL_TYPE[e.columns.find((c) => c.name === k)!.type])}`).join(', ');
+        await this.duck(
+          `INSERT INTO ${mirror} SELECT * FROM read_csv(${lit(file)}, header = false, auto_detect = false, allow_quoted_nulls = false, delim = ',', quote = '"', escape = '"', columns = {${cols}})`,
+        );
+      }
+      this.mirrors.add(e.name);
+    }
+    return mirror;
+  }
+
+  private async importSource(src: Source, sha256: string, encoding: string | null, plan0: ReadPlan): Promise<number> {
+    const e = src.entity;
+    const { plan, extraColumns } = await this.stage(src, plan0);
+
+    // Line numbers: ordinal + base, shifted where the file is irregular.
+    let lineExpr = `s._o + ${plan.base}`;
+    let joins = '';
+    if (plan.breakpoints.length) {
+      await this.duck('CREATE OR REPLACE TEMP TABLE _zb (o BIGINT, d BIGINT)');
+      for (let i = 0; i < plan.breakpoints.length; i += 1000) {
+        const vals = plan.breakpoints.slice(i, i + 1000).map((b) => `(${b.o}, ${b.d})`);
+        await this.duck(`INSERT INTO _zb VALUES ${vals.join(', ')}`);
+      }
+      lineExpr = `s._o + ${plan.base} + coalesce(b.d, 0)`;
+      joins += ' ASOF LEFT JOIN _zb b ON s._o >= b.o';
+    }
+
+    // Duplicates: a later row with a key seen earlier in this file or already loaded.
+    const keys = this.keyColumns(e);
+    const on = (l: string, r: string) => keys.map((k) => `${l}.${q(k)} IS NOT DISTINCT FROM ${r}.${q(k)}`).join(' AND ');
+    const existing = await this.existing(e);
+    const anyExisting = (await this.duckRows(`SELECT 1 FROM ${existing} LIMIT 1`)).length > 0;
+    await this.duck(`CREATE OR REPLACE TEMP TABLE _zd AS
+      SELECT o FROM (
+        SELECT s.rowid AS o, row_number() OVER (PARTITION BY ${keys.map((k) => `s.${q(k)}`).join(', ')} ORDER BY s.rowid) AS rn
+        FROM _zs s JOIN (SELECT ${keys.map(q).join(', ')} FROM _zs WHERE _err IS NULL GROUP BY ALL HAVING count(*) > 1) k ON ${on('s', 'k')}
+        WHERE s._err IS NULL) WHERE rn > 1
+      ${anyExisting ? `UNION SELECT s.rowid AS o FROM _zs s WHERE s._err IS NULL AND EXISTS (SELECT 1 FROM ${existing} x WHERE ${on('s', 'x')})` : ''}`);
+    const anyDup = (await this.duckRows('SELECT 1 FROM _zd LIMIT 1')).length > 0;
+    const dupReason = e.keyMode === 'unique' ? REASON.duplicateKey : REASON.duplicateRow;
+    const dupCol = e.key.join('+');
+    const rowJson = `CAST(json_object(${e.columns.map((c) => `${lit(c.name)}, s.${q(c.name)}`).join(', ')}) AS VARCHAR)`;
+    if (anyDup) joins += ' LEFT JOIN _zd d ON d.o = s._o';
+    const isDup = anyDup ? 'd.o IS NOT NULL' : 'false';
+    const final = `(SELECT s.*, ${lineExpr} AS _line,
+        (s._err IS NULL AND NOT (${isDup})) AS _ok,
+        CASE WHEN s._err IS NOT NULL THEN s._err WHEN ${isDup} THEN ${lit(dupReason)} END AS _reason,
+        CASE WHEN s._err IS NOT NULL THEN s._err_col WHEN ${isDup} THEN ${lit(dupCol)} END AS _col,
+        CASE WHEN s._err IS NOT NULL THEN s._content WHEN ${isDup} THEN ${rowJson} END AS _qcontent
+      FROM (SELECT *, rowid AS _o FROM _zs) s${joins})`;
+
+    // Rows rejected before DuckDB (column count, quoting).
+    await this.duck('CREATE OR REPLACE TEMP TABLE _zr (line BIGINT, col VARCHAR, reason VARCHAR, content VARCHAR)');
+    for (let i = 0; i < plan.rejects.length; i += 500) {
+      const vals = plan.rejects
+        .slice(i, i + 500)
+        .map((r) => `(${r.line}, ${r.column === null ? 'NULL' : lit(r.column)}, ${lit(r.reason)}, ${lit(r.content)})`);
+      await this.duck(`INSERT INTO _zr VALUES ${vals.join(', ')}`);
+    }
+
+    const [counts] = await this.duckRows<{ ok: string; bad: string }>(
+      `SELECT count(*) FILTER (WHERE _ok) AS ok, count(*) FILTER (WHERE NOT _ok) AS bad FROM ${final}`,
+    );
+    const okRows = Number(counts!.ok);
+    const badRows = Number(counts!.bad) + plan.rejects.length;
+    const read = okRows + badRows;
+
+    const cols = storeColumns(e).map((c) => c.name);
+    const sel = cols.map((c) => (c === 'src_file' ? lit(src.name) : c === 'src_line' ? '_line' : q(c))).join(', ');
+    const okSql = `SELECT ${sel} FROM ${final} WHERE _ok`;
+    const qSql = `SELECT ${lit(src.name)} AS file, _line AS line, _col AS column_name, _reason AS reason, _qcontent AS content FROM ${final} WHERE NOT _ok
+      UNION ALL SELECT ${lit(src.name)}, line, col, reason, content FROM _zr`;
+    const fileRow = [src.name, e.name, src.size, sha256, encoding, read, okRows, badRows, JSON.stringify(extraColumns), this.runId, isoLocal(new Date())];
+    const fileSql = `INSERT INTO import_files (file, entity, size, sha256, encoding, rows_read, rows_loaded, rows_quarantined, extra_columns, run_id, imported_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+    const stubCleanup = `DELETE FROM persons WHERE src_file IS NULL AND id_number IN (SELECT id_number FROM persons WHERE src_file = $1)`;
+
+    if (this.db.dialect === 'duckdb') {
+      await this.db.transaction(async () => {
+        await this.db.exec(`INSERT INTO ${e.name} (${cols.map(q).join(', ')}) ${okSql}`);
+        await this.db.exec(`INSERT INTO import_quarantine (file, line, column_name, reason, content) ${qSql}`);
+        if (e.name === 'persons') await this.db.query(stubCleanup, [src.name]);
+        await this.db.query(fileSql, fileRow);
+      });
+    } else {
+      const okFile = this.tmpFile('csv');
+      const qFile = this.tmpFile('csv');
+      await this.duck(`COPY (${okSql}) TO ${lit(okFile)} (FORMAT csv, HEADER false)`);
+      await this.duck(`COPY (${qSql}) TO ${lit(qFile)} (FORMAT csv, HEADER false)`);
+      const client = (this.db as unknown as PgDb).client;
+      await this.db.transaction(async () => {
+        await copyInto(client, `COPY ${e.name} (${cols.map(q).join(', ')}) FROM STDIN WITH (FORMAT csv)`, okFile);
+        await copyInto(client, `COPY import_quarantine (file, line, column_name, reason, content) FROM STDIN WITH (FORMAT csv)`, qFile);
+        if (e.name === 'persons') await this.db.query(stubCleanup, [src.name]);
+        await this.db.query(fileSql, fileRow);
+      });
+      await this.duck(`INSERT INTO _zm_${e.name} SELECT ${keys.map(q).join(', ')} FROM ${final} WHERE _ok`);
+    }
+    await this.duck('DROP TABLE IF EXISTS _zs; DROP TABLE IF EXISTS _zd; DROP TABLE IF EXISTS _zb; DROP TABLE IF EXISTS _zr');
+    return read;
+  }
+
+  /** Persons referenced elsewhere but absent from persons: created with the id alone. */
+  private async createReferencedPersons(): Promise<void> {
+    const refs = PERSON_REFERENCES.map((t) => `SELECT id_number FROM ${t}`).join(' UNION ');
+    await this.db.transaction(async () => {
+      await this.db.exec(
+        `INSERT INTO persons (id_number) SELECT r.id_number FROM (${refs}) r
+         WHERE r.id_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.id_number = r.id_number)`,
+      );
+    });
+  }
+
+  private async report(names: string[]): Promise<ImportReport> {
+    const order = new Map(names.map((n, i) => [n, i]));
+    const recs = (await this.db.query<Recorded>('SELECT * FROM import_files')).filter((r) => order.has(r.file));
+    recs.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
+    const files: FileReport[] = recs.map((r) => ({
+      file: r.file,
+      entity: r.entity,
+      read: Number(r.rows_read),
+      loaded: Number(r.rows_loaded),
+      quarantined: Number(r.rows_quarantined),
+      extraColumns: r.extra_columns ? (JSON.parse(r.extra_columns) as string[]) : [],
+    }));
+    const qrows = (
+      await this.db.query<{ file: string; line: number | null; column_name: string | null; reason: string }>(
+        'SELECT file, line, column_name, reason FROM import_quarantine',
+      )
+    ).filter((r) => order.has(r.file));
+    qrows.sort((a, b) => order.get(a.file)! - order.get(b.file)! || (a.line ?? 0) - (b.line ?? 0) || (a.column_name ?? '').localeCompare(b.column_name ?? ''));
+    const quarantine = qrows.map((r) => ({ file: r.file, line: r.line === null ? null : Number(r.line), column: r.column_name, reason: r.reason }));
+    const [{ n }] = await this.db.query<{ n: number }>('SELECT count(*) AS n FROM persons WHERE src_file IS NULL');
+    return { files, quarantine, createdPersons: Number(n) };
+  }
+}
+
+async function copyInto(client: pg.Client, sql: string, file: string): Promise<void> {
+  await pipeline(createReadStream(file), client.query(copyFrom(sql)));
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
+/** Local wall-clock timestamp text (the store keeps Asia/Shanghai local times). */
+function isoLocal(d: Date): string {
+  const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
+}
+

@@ -1,0 +1,54 @@
+/**
+ * Containers other than CSV for the messy variant: one entity as a sheet of an XLSX
+ * workbook (with real date-time cells) and one as Parquet (converted with DuckDB from a
+ * temporary CSV kept outside the dataset directory, every column VARCHAR so that
+ * hash-chained text such as `at` stays exactly as written).
+ */
+import ExcelJS from 'exceljs';
+import { rm } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { EntityDef } from '../dataset/entities.ts';
+import type { EntitySink } from './sink.ts';
+
+/** Wall-clock text (local or +08:00) → a Date whose UTC fields are that wall-clock time. */
+function wallDate(s: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(s);
+  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : null;
+}
+
+/** Write the sink's collected rows as a sheet named with the entity's Chinese name. */
+export async function writeXlsx(path: string, entity: EntityDef, sink: EntitySink): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  wb.created = new Date(Date.UTC(2023, 11, 31));
+  wb.modified = wb.created;
+  const ws = wb.addWorksheet(entity.zh);
+  ws.addRow(entity.columns.map((c) => c.zh[0]!));
+  sink.sheetRows.forEach((cells, i) => {
+    const values = cells.map((v, ci) => {
+      const col = entity.columns[ci]!;
+      if (v === '') return null;
+      // Every other row carries real date-time cells, the rest text.
+      if (col.type === 'timestamp' && i % 2 === 0) return wallDate(v) ?? v;
+      if ((col.type === 'int' || col.type === 'level' || col.type === 'num') && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+      return v;
+    });
+    const row = ws.addRow(values);
+    entity.columns.forEach((col, ci) => {
+      if (col.type === 'timestamp' && i % 2 === 0) row.getCell(ci + 1).numFmt = 'yyyy-mm-dd hh:mm:ss';
+    });
+  });
+  await wb.xlsx.writeFile(path);
+}
+
+/** Convert a temporary all-text CSV to Parquet and delete the CSV. */
+export async function writeParquet(csv: string, out: string): Promise<void> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' });
+  const con = await db.connect();
+  const q = (s: string): string => "'" + s.replace(/'/g, "''") + "'";
+  await con.run(
+    `COPY (SELECT * FROM read_csv(${q(csv)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')) TO ${q(out)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  con.closeSync();
+  db.closeSync();
+  await rm(csv, { force: true });
+}

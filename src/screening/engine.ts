@@ -78,13 +78,21 @@ export function selectRules(catalog: readonly Rule[], patterns?: readonly string
 }
 
 /**
- * Which entities are present in the store. An entity is absent when its table has no rows.
- * TODO: once the importer's bookkeeping (migration 002_import.sql) lands, an entity that an
- * import recorded with zero rows counts as present (the department has it, it is empty).
+ * Which entities are present in the store: the table has rows, or an import recorded a
+ * file for it (the department has the entity, it is just empty: rules run and find nothing).
+ * The importer's bookkeeping (`import_files`, migration 002) is used when it exists.
  */
 export async function entityPresence(db: Db, entities: Iterable<EntityName>): Promise<Map<EntityName, boolean>> {
   const out = new Map<EntityName, boolean>();
+  const [book] = await db.query(`SELECT 1 AS x FROM information_schema.tables WHERE table_name = 'import_files' LIMIT 1`);
+  const recorded = new Set(
+    book ? (await db.query<{ entity: string }>(`SELECT DISTINCT entity FROM import_files`)).map((r) => r.entity) : [],
+  );
   for (const e of new Set(entities)) {
+    if (recorded.has(e)) {
+      out.set(e, true);
+      continue;
+    }
     const rows = await db.query(`SELECT 1 AS x FROM ${e} LIMIT 1`);
     out.set(e, rows.length > 0);
   }

@@ -5,7 +5,8 @@ import { dialectOf } from '../../store/dialect.ts';
 import { ENGINES, freshStore, type TestStore } from '../../store/testing.ts';
 import { evaluateRule, resolveParams } from '../evaluate.ts';
 import type { Finding, Rule } from '../types.ts';
-import { maskId, ONLINE_RULES } from './online.ts';
+import { ONLINE_RULES } from './online.ts';
+import { maskId } from './util.ts';
 
 const rule = (id: string): Rule => ONLINE_RULES.find((r) => r.id === id)!;
 

@@ -16,17 +16,11 @@
  * totals, and the code groups them into findings.
  */
 import type { Row } from '../../store/db.ts';
+import { maskId } from './util.ts';
 import { MAX_EVIDENCE_ROWS, type Finding, type ParamDef, type Ref, type Rule, type RuleContext } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------
-// Small helpers (local until rules/util.ts lands).
-
-/** `110101199003071234` → `110101********1234` (summaries never show a full identity number). */
-export function maskId(id: unknown): string {
-  const s = String(id ?? '');
-  if (s.length <= 10) return s.length > 4 ? `${'*'.repeat(s.length - 4)}${s.slice(-4)}` : s;
-  return `${s.slice(0, 6)}${'*'.repeat(s.length - 10)}${s.slice(-4)}`;
-}
+// Small helpers for grouping evidence rows (identity masking comes from util.ts).
 
 /** Number of a row value (null → 0). */
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));

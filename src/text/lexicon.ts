@@ -107,6 +107,7 @@ function compile(): CompiledLexicon {
     issuerCues: string[];
     issuerCueWindow: number;
     emblem: TermSpec[];
+    certificateClaims: TermSpec[];
   }>('agency.json');
   const platform = load<{ objects: TermSpec[]; saleCues: TermSpec[] }>('platform.json');
   const quals = load<{
@@ -158,6 +159,7 @@ function compile(): CompiledLexicon {
     add(b, { kind: 'term', rule: 'AD-AGENCY', term: b, category: 'government-body', severity: agency.bodySeverity, needs: 'agencyCue', form: 'plain' });
   }
   for (const t of agency.emblem) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'none' }, 'national-emblem');
+  for (const t of agency.certificateClaims) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'none' }, 'government-certificate');
   for (const c of agency.issuerCues) add(c, { kind: 'agencyCue', term: c, category: 'issuer-cue', severity: 'low', needs: 'none', form: 'plain' });
   for (const o of platform.objects) addWithForms(o, { kind: 'term', rule: 'PL-LISTING', needs: 'saleCue' }, 'listing-object');
   for (const s of platform.saleCues) addWithForms(s, { kind: 'saleCue', needs: 'none' }, 'sale-cue');

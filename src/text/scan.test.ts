@@ -78,6 +78,7 @@ describe('hard negatives stay negative', () => {
     '弘扬中华优秀传统文化', '国家法定节假日正常上课', '中国最大的培训机构', '全国连锁 品质保证', '中國銀行',
     '依据中华人民共和国职业教育法开展培训', '人社部门备案的评价机构颁发的职业技能等级证书', '国家统计局数据显示',
     '全国大学英语四级辅导', '中国建设银行 证书', '发展中国家留学生证书', '保过冬衣物', 'abg baoguox',
+    '快递包过两天到', '享受国家补贴，考试合格取得证书', '全国职业院校技能大赛获奖证书', '联系邮箱 bg@example.com 证书咨询',
   ];
   it.each(negatives)('%s', (text) => {
     expect(scanText(text)).toEqual([]);
@@ -133,6 +134,11 @@ describe('rule-specific conditions', () => {
     expect(scanText('根据人社部文件精神开展培训')).toEqual([]);
     expect(scanText('颁发机关：人社局')).toMatchObject([{ rule: 'AD-AGENCY', term: '人社局', context: { term: '颁发' } }]);
     expect(scanText('人力資源和社會保障部監製')).toMatchObject([{ rule: 'AD-AGENCY', term: '人力资源和社会保障部' }]);
+    expect(scanText('人社局备案 证书可查')).toEqual([]);
+    expect(scanText('正规人社证 全国联网')).toMatchObject([
+      { rule: 'AD-AGENCY', term: '人社证', category: 'government-certificate' },
+      { rule: 'AD-TERMS', term: '全国', context: { term: '联网' } },
+    ]);
   });
   it('AD-FAKE-QUAL needs an un-negated claim for an occupation outside the catalog', () => {
     expect(scanText('心理咨询师培训')).toEqual([]);

@@ -178,7 +178,16 @@ function compile(): CompiledLexicon {
   const catalog = [...quals.catalog.professional_technical, ...quals.catalog.skilled_personnel];
   // Names of real qualifications in the catalog (社会工作者职业资格, 演出经纪人员资格 …) are
   // proper names: citing them is not dressing one's own certificate in state authority.
-  const allowNames = [...allow.names, ...catalog.filter((n) => /职业资格|人员资格/.test(n))];
+  // So is "<catalog qualification>职业资格 / 资格" (注册会计师职业资格考试, 建造师资格).
+  const cores = catalog
+    .flatMap((n) => n.split(/[、，,（）()]/))
+    .map((n) => n.replace(/(专业技术人员职业资格|专业人员职业资格|职业资格|专业技术资格|专业资格|人员资格|从业资格|执业资格|资格)$/, ''))
+    .filter((n) => n.length >= 2);
+  const allowNames = [
+    ...allow.names,
+    ...catalog.filter((n) => /职业资格|人员资格/.test(n)),
+    ...cores.flatMap((c) => [`${c}职业资格`, `${c}资格`, `${c}人员资格`]),
+  ];
   for (const n of allowNames) add(n, { kind: 'allow', term: n, category: 'allow', severity: 'low', needs: 'none', form: 'plain' });
 
   const ac = new CodePointAC(patterns);

@@ -121,6 +121,7 @@ describe('weak terms and context', () => {
     expect(scanText('本证书不是职业资格证书')).toMatchObject([{ term: '职业资格', severity: 'low', disclaimed: true }]);
     expect(scanText('非常权威职业资格证书')).toMatchObject([{ term: '职业资格', severity: 'medium' }]);
     expect(scanText('本证书是职业资格证书')[0]!.disclaimed).toBeUndefined();
+    expect(scanText('考前辅导，不承诺包过')).toMatchObject([{ term: '包过', disclaimed: true }]);
   });
   it('collapses overlapping hits of one rule to the longest', () => {
     expect(scanText('中华人民共和国职业资格').map((h) => h.term)).toEqual(['中华人民共和国', '职业资格']);
@@ -142,7 +143,9 @@ describe('rule-specific conditions', () => {
   });
   it('AD-FAKE-QUAL needs an un-negated claim for an occupation outside the catalog', () => {
     expect(scanText('心理咨询师培训')).toEqual([]);
-    expect(rules(scanText('注册会计师职业资格考试辅导'))).toEqual(['AD-TERMS']); // in the catalog: no AD-FAKE-QUAL
+    // In the catalog: no AD-FAKE-QUAL, and the real qualification's name is not an AD-TERMS claim either.
+    expect(rules(scanText('注册会计师职业资格考试辅导'))).toEqual([]);
+    expect(rules(scanText('建造师资格证 国家职业资格'))).toEqual(['AD-TERMS']);
     expect(rules(scanText('心理咨询师（非国家职业资格）'))).toEqual(['AD-TERMS']);
     expect(rules(scanText('企业人力资源管理师 国家职业资格二级'))).toEqual(['AD-FAKE-QUAL', 'AD-TERMS']);
     expect(find('企业人力资源管理师资格证', '企业人力资源管理师')?.rule).toBe('AD-FAKE-QUAL');

@@ -142,7 +142,8 @@ class CsvFile {
   private fileStream: WriteStream;
   private buf: string[] = [];
   private bufLen = 0;
-  private blocked = false;
+  /** Set when the stream asked us to wait; created at once so the event cannot be missed. */
+  private drained: Promise<unknown> | null = null;
   private pending: MalformedWhy[];
   private lastCells: string[] | null = null;
   private readonly cols: ColumnDef[];
@@ -177,14 +178,15 @@ class CsvFile {
     this.buf = [];
     this.bufLen = 0;
     const bytes = this.spec.encoding === 'gb18030' ? iconv.encode(s, 'gb18030') : Buffer.from(s, 'utf8');
-    if (!this.out.write(bytes)) this.blocked = true;
+    if (!this.out.write(bytes) && !this.drained) this.drained = once(this.out, 'drain');
   }
 
   /** Wait until the stream has room again (backpressure). */
   async drain(): Promise<void> {
-    if (this.blocked) {
-      this.blocked = false;
-      await once(this.out, 'drain');
+    if (this.drained) {
+      const d = this.drained;
+      this.drained = null;
+      await d;
     }
   }
 

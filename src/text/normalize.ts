@@ -116,7 +116,8 @@ function compute(cp: number): number {
   const parts: number[] = [];
   let partFlags = 0;
   for (const p of nfkc) {
-    if (NOISE_RE.test(p)) continue;
+    // Radical-supplement forms are symbols (So) to Unicode, but letters to a reader.
+    if (NOISE_RE.test(p) && VARIANTS[p] === undefined) continue;
     const c = convertCjk(p.codePointAt(0)!);
     partFlags |= c.flags;
     parts.push(c.cp);

@@ -273,8 +273,8 @@ export class EntitySink {
     return messyForm(this.cols[i]!.type, value, this.rowIndex + i);
   }
 
-  /** Write one row (canonical values); `pre` names columns already rendered by {@link peek}. */
-  write(row: Row, part = 0, pre?: string): void {
+  /** Write one row (canonical values); `pre` names columns written exactly as given (e.g. rendered by {@link peek}). */
+  write(row: Row, part = 0, pre?: readonly string[]): void {
     // A clean dataset has one file per entity: every part goes to it.
     part = Math.min(part, this.specs.length - 1);
     const spec = this.specs[part]!;
@@ -282,7 +282,7 @@ export class EntitySink {
     for (let i = 0; i < this.cols.length; i++) {
       const col = this.cols[i]!;
       const v = canon(row[col.name]);
-      cells[i] = spec.messyCells && col.name !== pre ? messyForm(col.type, v, this.rowIndex + i) : v;
+      cells[i] = spec.messyCells && !pre?.includes(col.name) ? messyForm(col.type, v, this.rowIndex + i) : v;
     }
     if (spec.extra) for (const x of spec.extra) cells.push(x.value(this.rowIndex));
     this.rowIndex++;

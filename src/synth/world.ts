@@ -212,6 +212,8 @@ export interface CertSpec {
 export type Sinks = Record<EntityName, EntitySink>;
 
 const QUESTIONS = 50;
+/** Hash-chained columns are written exactly as hashed (only `at` varies its form, via peek). */
+const HASHED = ['event_id', 'id_number', 'class_id', 'at', 'type', 'position_s'] as const;
 const ABCD = 'ABCD';
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -252,7 +254,7 @@ export class World {
     this.counties = countiesOf(this.province).map((c) => c.code);
   }
 
-  write(entity: EntityName, row: Row, part = 0, pre?: string): void {
+  write(entity: EntityName, row: Row, part = 0, pre?: readonly string[]): void {
     this.sinks[entity].write(row, part, pre);
     this.counts[entity] = (this.counts[entity] ?? 0) + 1;
     this.onRow?.(entity);
@@ -739,7 +741,7 @@ export class World {
           hash,
         },
         0,
-        'at',
+        HASHED,
       );
       prev = hash;
     }

@@ -8,7 +8,8 @@
  * which occur in URLs and brand names.
  */
 import { readFileSync } from 'node:fs';
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import type * as PinyinPro from 'pinyin-pro';
 import { CodePointAC } from './ac.ts';
 import { normalizeTerm } from './normalize.ts';
 
@@ -70,7 +71,24 @@ interface TermSpec {
   homophones?: string[];
 }
 
-const SYLLABLES = (s: string): string[] => pinyin(s, { toneType: 'none', type: 'array', v: true }) as string[];
+// pinyin-pro costs ~0.7 s to load and warm up, for the twenty-odd terms that have pinyin
+// forms. Their syllables are cached in lexicons/pinyin.json (a test checks the cache against
+// pinyin-pro; regenerate with `npx tsx src/text/lexicon.ts --write-pinyin`); pinyin-pro is
+// loaded only for a term missing from the cache.
+const require = createRequire(import.meta.url);
+let pinyinFn: typeof PinyinPro.pinyin | undefined;
+/** Toneless pinyin syllables of a term, from pinyin-pro (ü written v). */
+export function pinyinOf(s: string): string[] {
+  pinyinFn ??= (require('pinyin-pro') as typeof PinyinPro).pinyin;
+  return pinyinFn(s, { toneType: 'none', type: 'array', v: true }) as string[];
+}
+let pinyinCache: Record<string, string[]> | undefined;
+const SYLLABLES = (s: string): string[] => {
+  pinyinCache ??= load<{ syllables: Record<string, string[]> }>('pinyin.json').syllables;
+  return pinyinCache[s] ?? pinyinOf(s);
+};
+/** Terms whose lexicon entry asks for pinyin forms (filled while compiling). */
+export const PINYIN_TERMS = new Set<string>();
 
 /** Pinyin spellings of a term: full, mixed with characters, and initials. */
 export function pinyinForms(term: string): { form: Form; text: string }[] {
@@ -148,7 +166,10 @@ function compile(): CompiledLexicon {
   const addWithForms = (spec: TermSpec, base: Omit<PatternEntry, 'term' | 'form' | 'category' | 'severity'>, category: string) => {
     const e = { ...base, term: spec.term, category: spec.category ?? category, severity: spec.severity ?? 'medium' };
     add(spec.term, { ...e, form: 'plain' });
-    if (spec.pinyin) for (const f of pinyinForms(spec.term)) add(f.text, { ...e, form: f.form });
+    if (spec.pinyin) {
+      PINYIN_TERMS.add(spec.term);
+      for (const f of pinyinForms(spec.term)) add(f.text, { ...e, form: f.form });
+    }
     for (const h of spec.homophones ?? []) add(h, { ...e, form: 'homophone' });
   };
 
@@ -212,4 +233,13 @@ function compile(): CompiledLexicon {
     claimWindow: quals.claimWindow,
     catalog,
   };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--write-pinyin')) {
+  const { writeFileSync } = await import('node:fs');
+  lexicon();
+  const syllables = Object.fromEntries([...PINYIN_TERMS].sort().map((t) => [t, pinyinOf(t)]));
+  const doc = { description: 'Pinyin syllables of the terms with pinyin forms, from pinyin-pro (generated: npx tsx src/text/lexicon.ts --write-pinyin).', syllables };
+  writeFileSync(new URL('pinyin.json', dir), `${JSON.stringify(doc, null, 1)}\n`);
+  console.log(`wrote lexicons/pinyin.json (${PINYIN_TERMS.size} terms)`);
 }

@@ -15,7 +15,13 @@
  * distinct character once (cached) keeps the scanner's hot loop a table lookup instead of a
  * converter call on long strings (which ARCHITECTURE.md measured at 3× slower on 10 MB).
  */
-import * as OpenCC from 'opencc-js';
+import { createRequire } from 'node:module';
+import type * as OpenCCTypes from 'opencc-js';
+
+// Loaded on first use (synchronously, through require): importing the scanner — which the
+// screening rule registry does for every CLI command — should not cost opencc-js's
+// dictionary load (~0.3 s) unless a text is actually scanned.
+const require = createRequire(import.meta.url);
 
 /** Low 21 bits of a table entry: the normalised code point (content characters). */
 export const CP_MASK = 0x1fffff;
@@ -61,16 +67,17 @@ const CLAUSE_CHARS = new Set([...BREAK_CHARS, 0xff0c, 0x2c, 0x21, 0x3f, 0x3b, 0x
 const NOISE_RE = /^[\p{P}\p{S}\p{Z}\p{M}\p{C}\s]$/u;
 const WORD_RE = /^[a-z0-9]$/;
 
-const t2s: (s: string) => string = (() => {
-  // hk→cn covers plain traditional plus Hong Kong variants; tw→cn catches Taiwan forms
-  // (e.g. 裏/裡) when the first leaves the character unchanged.
-  const hk = OpenCC.Converter({ from: 'hk', to: 'cn' });
-  const tw = OpenCC.Converter({ from: 'tw', to: 'cn' });
-  return (s: string) => {
-    const a = hk(s);
-    return a !== s ? a : tw(s);
-  };
-})();
+let converters: [(s: string) => string, (s: string) => string] | undefined;
+function t2s(s: string): string {
+  if (!converters) {
+    const OpenCC = require('opencc-js') as typeof OpenCCTypes;
+    // hk→cn covers plain traditional plus Hong Kong variants; tw→cn catches Taiwan forms
+    // (e.g. 裏/裡) when the first leaves the character unchanged.
+    converters = [OpenCC.Converter({ from: 'hk', to: 'cn' }), OpenCC.Converter({ from: 'tw', to: 'cn' })];
+  }
+  const a = converters[0](s);
+  return a !== s ? a : converters[1](s);
+}
 
 const BMP = new Int32Array(0x10000);
 const ASTRAL = new Map<number, number>();

@@ -5,8 +5,8 @@
  * functions, no all-pairs joins over attendance.
  */
 import type { Row } from '../../../store/db.ts';
-import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskId, minute, num, p, param, pct, refs, scoreAbove, scoreBelow, str, timeRange } from '../util.ts';
+import type { CodeRule, Rule, RuleContext } from '../../types.ts';
+import { listIds, maskId, minute, num, onePass, p, param, pct, refs, scoreAbove, scoreBelow, str, timeRange } from '../util.ts';
 
 const REGION = 'COALESCE(c.region_code, i.region_code)';
 const sample = (ev: Row[], keys: string[], n = 20) =>
@@ -16,27 +16,24 @@ const sample = (ev: Row[], keys: string[], n = 20) =>
  * TR-OVERLAP. Pairs of sessions of *different classes* (same institution or not: a person
  * cannot sit in two classrooms at once either way) whose [starts_at, ends_at] intervals
  * overlap by at least the threshold, both signed in by the person.
- * Performance: one window pass over attendance ⋈ sessions finds the persons with any
- * overlap (running max of earlier ends, per person, in start order — exact for "some
- * earlier session overlaps this one by ≥ N minutes"); only those persons' rows are paired.
+ * Performance (20M attendance rows): one aggregate pass gives each (person, class) the
+ * span of the sessions attended; only (person, class) whose spans overlap another class's
+ * span are paired session by session. No window over attendance, no all-pairs join.
  */
 function overlapPairs(ctx: RuleContext): string {
   const { d } = ctx;
   const secs = 60 * p(ctx, 'min_overlap_minutes');
   return `
-  WITH a AS (
+  WITH a AS NOT MATERIALIZED (
     SELECT a.id_number, s.session_id, s.class_id, s.starts_at, s.ends_at
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id
      WHERE s.ends_at > s.starts_at),
-  w AS (
-    SELECT id_number, starts_at, ends_at,
-           max(ends_at) OVER (PARTITION BY id_number ORDER BY starts_at, session_id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-      FROM a),
-  cand AS (
-    SELECT DISTINCT id_number FROM w
-     WHERE prev_end IS NOT NULL AND ${d.epoch('LEAST(prev_end, ends_at)')} - ${d.epoch('starts_at')} >= ${secs}),
-  ca AS (SELECT a.* FROM a JOIN cand ON cand.id_number = a.id_number),
+  span AS MATERIALIZED (
+    SELECT id_number, class_id, min(starts_at) AS f, max(ends_at) AS t FROM a GROUP BY id_number, class_id),
+  cp AS MATERIALIZED (
+    SELECT DISTINCT x.id_number, x.class_id
+      FROM span x JOIN span y ON y.id_number = x.id_number AND y.class_id <> x.class_id AND x.f < y.t AND y.f < x.t),
+  ca AS MATERIALIZED (SELECT a.* FROM a JOIN cp ON cp.id_number = a.id_number AND cp.class_id = a.class_id),
   pairs AS (
     SELECT x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
            y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
@@ -45,7 +42,7 @@ function overlapPairs(ctx: RuleContext): string {
        AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
        AND y.starts_at < x.ends_at
      WHERE ${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}),
-  px AS (
+  px AS MATERIALIZED (
     SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
            COALESCE(c2.region_code, i2.region_code) AS region_2,
            row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
@@ -53,8 +50,23 @@ function overlapPairs(ctx: RuleContext): string {
       LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
 }
 
-const OVERLAP: SqlRule = {
-  kind: 'sql',
+/** Per-subject aggregate of `px` plus its first pairs as evidence (shared by TR-OVERLAP and TR-TEACHER-CLASH). */
+export const PAIRS_SELECT = `,
+  agg AS (
+    SELECT id_number AS subject_id, count(*) AS n_pairs,
+           max(CASE WHEN rn = 1 THEN class_1 END) AS class_1, max(CASE WHEN rn = 1 THEN class_2 END) AS class_2,
+           max(CASE WHEN rn = 1 THEN overlap_from END) AS overlap_from, max(CASE WHEN rn = 1 THEN overlap_to END) AS overlap_to,
+           max(CASE WHEN rn = 1 THEN institution_2 END) AS institution_id, max(CASE WHEN rn = 1 THEN region_2 END) AS region_code,
+           count(*) FILTER (WHERE institution_1 <> institution_2) AS n_cross_institution
+      FROM px GROUP BY id_number)
+  SELECT agg.*, px.session_1 AS e_session_1, px.class_1 AS e_class_1, px.institution_1 AS e_institution_1,
+         px.starts_1 AS e_starts_1, px.ends_1 AS e_ends_1, px.session_2 AS e_session_2, px.class_2 AS e_class_2,
+         px.institution_2 AS e_institution_2, px.starts_2 AS e_starts_2, px.ends_2 AS e_ends_2,
+         px.overlap_from AS e_overlap_from, px.overlap_to AS e_overlap_to, px.rn AS e_rn
+    FROM agg JOIN px ON px.id_number = agg.subject_id AND px.rn <= 50
+   ORDER BY agg.subject_id, px.rn`;
+
+const OVERLAP: CodeRule = onePass({
   id: 'TR-OVERLAP',
   title: '同一学员同时段在不同培训班签到',
   family: 'training',
@@ -63,18 +75,7 @@ const OVERLAP: SqlRule = {
   needs: ['attendance', 'sessions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一人员在两个不同培训班、时间重叠的课次中都有签到记录（分身参训、冒名签到）。',
-  detect: (ctx) => `${overlapPairs(ctx)}
-    SELECT id_number AS subject_id, count(*) AS n_pairs,
-           count(DISTINCT class_1) + count(DISTINCT class_2) AS n_class_refs,
-           max(CASE WHEN rn = 1 THEN class_1 END) AS class_1, max(CASE WHEN rn = 1 THEN class_2 END) AS class_2,
-           max(CASE WHEN rn = 1 THEN overlap_from END) AS overlap_from, max(CASE WHEN rn = 1 THEN overlap_to END) AS overlap_to,
-           max(CASE WHEN rn = 1 THEN institution_2 END) AS institution_id, max(CASE WHEN rn = 1 THEN region_2 END) AS region_code,
-           count(*) FILTER (WHERE institution_1 <> institution_2) AS n_cross_institution
-      FROM px GROUP BY id_number`,
-  evidence: (ctx) => `${overlapPairs(ctx)}
-    SELECT id_number AS subject_id, session_1, class_1, institution_1, starts_1, ends_1,
-           session_2, class_2, institution_2, starts_2, ends_2, overlap_from, overlap_to
-      FROM px WHERE rn <= 50 ORDER BY id_number, rn`,
+  query: (ctx) => overlapPairs(ctx) + PAIRS_SELECT,
   finding(row, ev) {
     const n = Number(row.n_pairs);
     return {
@@ -93,31 +94,43 @@ const OVERLAP: SqlRule = {
       ),
     };
   },
-};
+});
 
 /**
- * TR-BULK-SIGNIN. "Same second" truncates checked_at to the second. Sign-ins are counted
- * as rows: attendance is unique per (session, person). Rows without device_id do not form
- * a device group.
+ * TR-BULK-SIGNIN. "Same second" is the whole second of checked_at (floor of the epoch:
+ * grouping on an integer is several times cheaper than on a truncated timestamp over
+ * 20M rows). Sign-ins are counted as rows: attendance is unique per (session, person).
+ * Rows without device_id do not form a device group.
  */
-function bulkHits(ctx: RuleContext): string {
+function bulkQuery(ctx: RuleContext): string {
   const sameSec = p(ctx, 'same_second_min');
   const perDev = p(ctx, 'per_device_min');
+  const sec = `CAST(floor(${ctx.d.epoch('checked_at')}) AS BIGINT)`;
   return `
   WITH hits AS (
-    SELECT 'same_second' AS kind, session_id, date_trunc('second', checked_at) AS signed_at, CAST(NULL AS VARCHAR) AS device_id, count(*) AS n
-      FROM attendance GROUP BY session_id, date_trunc('second', checked_at) HAVING count(*) >= ${sameSec}
+    SELECT 'same_second' AS kind, session_id, min(checked_at) AS signed_at, CAST(NULL AS VARCHAR) AS device_id, count(*) AS n
+      FROM attendance GROUP BY session_id, ${sec} HAVING count(*) >= ${sameSec}
     UNION ALL
     SELECT 'device', session_id, min(checked_at), device_id, count(*)
       FROM attendance WHERE device_id IS NOT NULL GROUP BY session_id, device_id HAVING count(*) >= ${perDev}),
-  hx AS (
-    SELECT h.*, s.class_id, s.starts_at, c.institution_id, ${REGION} AS region_code
+  hx AS MATERIALIZED (
+    SELECT h.*, s.class_id, s.starts_at, c.institution_id, ${REGION} AS region_code,
+           row_number() OVER (PARTITION BY s.class_id ORDER BY h.n DESC, h.session_id, h.kind) AS rn
       FROM hits h JOIN sessions s ON s.session_id = h.session_id
-      LEFT JOIN classes c ON c.class_id = s.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id)`;
+      LEFT JOIN classes c ON c.class_id = s.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id),
+  agg AS (
+    SELECT class_id AS subject_id, max(institution_id) AS institution_id, max(region_code) AS region_code,
+           count(DISTINCT session_id) AS n_sessions,
+           max(CASE WHEN kind = 'same_second' THEN n END) AS max_same_second,
+           max(CASE WHEN kind = 'device' THEN n END) AS max_per_device,
+           min(starts_at) AS first_session
+      FROM hx GROUP BY class_id)
+  SELECT agg.*, hx.session_id AS e_session_id, hx.kind AS e_kind, hx.signed_at AS e_signed_at, hx.device_id AS e_device_id,
+         hx.n AS e_n, hx.rn AS e_rn
+    FROM agg JOIN hx ON hx.class_id = agg.subject_id AND hx.rn <= 50 ORDER BY agg.subject_id, hx.rn`;
 }
 
-const BULK_SIGNIN: SqlRule = {
-  kind: 'sql',
+const BULK_SIGNIN: CodeRule = onePass({
   id: 'TR-BULK-SIGNIN',
   title: '批量代签到',
   family: 'training',
@@ -129,15 +142,7 @@ const BULK_SIGNIN: SqlRule = {
     param('per_device_min', 10, '同一课次同一设备签到人数下限（人）', 2),
   ],
   description: '某课次中大量签到发生在同一秒，或同一设备为大量学员签到（批量代签）。',
-  detect: (ctx) => `${bulkHits(ctx)}
-    SELECT class_id AS subject_id, max(institution_id) AS institution_id, max(region_code) AS region_code,
-           count(DISTINCT session_id) AS n_sessions,
-           max(CASE WHEN kind = 'same_second' THEN n END) AS max_same_second,
-           max(CASE WHEN kind = 'device' THEN n END) AS max_per_device,
-           min(starts_at) AS first_session
-      FROM hx GROUP BY class_id`,
-  evidence: (ctx) => `${bulkHits(ctx)}
-    SELECT class_id AS subject_id, session_id, kind, signed_at, device_id, n FROM hx ORDER BY class_id, n DESC, session_id, kind`,
+  query: bulkQuery,
   finding(row, ev, ctx) {
     const parts: string[] = [];
     if (row.max_same_second != null) parts.push(`同一秒内最多 ${row.max_same_second} 人签到`);
@@ -156,7 +161,7 @@ const BULK_SIGNIN: SqlRule = {
       related: refs(['institution', [row.institution_id]]),
     };
   },
-};
+});
 
 /**
  * TR-NO-FACE. A sign-in is "unverified" when its method is not face/fingerprint (a missing
@@ -164,27 +169,34 @@ const BULK_SIGNIN: SqlRule = {
  * threshold whatever the method. A `face` sign-in with no score is *not* counted: the
  * method itself is biometric and RULES.md flags only scores below the threshold; a
  * missing export column must not turn every class into a clue.
+ * One aggregate pass over attendance; the sample re-reads only the flagged classes.
  */
-function noFaceAgg(ctx: RuleContext): string {
+function noFaceQuery(ctx: RuleContext): string {
   const minScore = p(ctx, 'min_face_score');
+  const bad = `(a.method IS NULL OR a.method NOT IN ('face', 'fingerprint') OR a.face_score < ${minScore})`;
   return `
-  WITH b AS (
-    SELECT s.class_id, a.session_id, a.id_number, a.checked_at, a.method, a.face_score,
-           CASE WHEN a.method IS NULL OR a.method NOT IN ('face', 'fingerprint') THEN 1 ELSE 0 END AS non_bio,
-           CASE WHEN a.face_score < ${minScore} THEN 1 ELSE 0 END AS low_score
-      FROM attendance a JOIN sessions s ON s.session_id = a.session_id),
-  agg AS (
-    SELECT class_id, count(*) AS n_total, sum(non_bio) AS n_non_bio, sum(low_score) AS n_low_score,
-           count(*) FILTER (WHERE non_bio = 1 OR low_score = 1) AS n_bad
-      FROM b GROUP BY class_id),
-  flagged AS (
-    SELECT agg.*, 1.0 * n_bad / n_total AS share, c.institution_id, ${REGION} AS region_code
+  WITH agg AS (
+    SELECT s.class_id, count(*) AS n_total,
+           count(*) FILTER (WHERE a.method IS NULL OR a.method NOT IN ('face', 'fingerprint')) AS n_non_bio,
+           count(*) FILTER (WHERE a.face_score < ${minScore}) AS n_low_score,
+           count(*) FILTER (WHERE ${bad}) AS n_bad
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id),
+  flagged AS MATERIALIZED (
+    SELECT agg.class_id AS subject_id, c.institution_id, ${REGION} AS region_code, n_total, n_bad, n_non_bio, n_low_score,
+           1.0 * n_bad / n_total AS share
       FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
-     WHERE 1.0 * n_bad / n_total > ${p(ctx, 'max_share')})`;
+     WHERE 1.0 * n_bad / n_total > ${p(ctx, 'max_share')}),
+  ev AS (
+    SELECT s.class_id, a.session_id, a.id_number, a.checked_at, a.method, a.face_score,
+           row_number() OVER (PARTITION BY s.class_id ORDER BY a.checked_at, a.session_id, a.id_number) AS rn
+      FROM attendance a JOIN sessions s ON s.session_id = a.session_id JOIN flagged f ON f.subject_id = s.class_id
+     WHERE ${bad})
+  SELECT f.*, ev.session_id AS e_session_id, ev.id_number AS e_id_number, ev.checked_at AS e_checked_at,
+         ev.method AS e_method, ev.face_score AS e_face_score, ev.rn AS e_rn
+    FROM flagged f LEFT JOIN ev ON ev.class_id = f.subject_id AND ev.rn <= 20 ORDER BY f.subject_id, ev.rn`;
 }
 
-const NO_FACE: SqlRule = {
-  kind: 'sql',
+const NO_FACE: CodeRule = onePass({
   id: 'TR-NO-FACE',
   title: '签到未经人脸或指纹核验',
   family: 'training',
@@ -196,13 +208,7 @@ const NO_FACE: SqlRule = {
     param('min_face_score', 0.6, '人脸比对通过的最低分（0–1）', 0, 1),
   ],
   description: '培训班的签到中，非人脸/指纹方式或人脸比对分低于阈值的签到占比超过上限（实名实人核验缺失）。',
-  detect: (ctx) => `${noFaceAgg(ctx)}
-    SELECT class_id AS subject_id, institution_id, region_code, n_total, n_bad, n_non_bio, n_low_score, share FROM flagged`,
-  evidence: (ctx) => `${noFaceAgg(ctx)},
-    r AS (SELECT b.*, row_number() OVER (PARTITION BY b.class_id ORDER BY b.checked_at, b.session_id, b.id_number) AS rn
-            FROM b JOIN flagged f ON f.class_id = b.class_id WHERE b.non_bio = 1 OR b.low_score = 1)
-    SELECT class_id AS subject_id, session_id, id_number, checked_at, method, face_score FROM r WHERE rn <= 20
-     ORDER BY class_id, rn`,
+  query: noFaceQuery,
   finding(row, ev, ctx) {
     const share = Number(row.share);
     return {
@@ -222,7 +228,7 @@ const NO_FACE: SqlRule = {
       related: refs(['institution', [row.institution_id]]),
     };
   },
-};
+});
 
 /**
  * TR-SIGNIN-OUTSIDE. Window: earlier than starts_at − 30 min or later than ends_at (a
@@ -230,34 +236,39 @@ const NO_FACE: SqlRule = {
  * class's; a sign-in or venue without coordinates is judged on time only. Any such
  * sign-in flags the class (RULES.md sets no share); the score grows with the share.
  */
-function outsideRows(ctx: RuleContext): string {
+function outsideQuery(ctx: RuleContext): string {
   const { d } = ctx;
   const early = 60 * p(ctx, 'early_minutes');
   return `
-  WITH b AS (
-    SELECT s.class_id, a.session_id, a.id_number, a.checked_at, s.starts_at, s.ends_at,
-           ${d.distanceKm('a.lat', 'a.lon', 'COALESCE(s.venue_lat, c.venue_lat)', 'COALESCE(s.venue_lon, c.venue_lon)')} AS km,
-           ${d.epoch('s.starts_at')} - ${d.epoch('a.checked_at')} AS secs_before_start,
-           ${d.epoch('a.checked_at')} - ${d.epoch('s.ends_at')} AS secs_after_end
-      FROM attendance a JOIN sessions s ON s.session_id = a.session_id
-      LEFT JOIN classes c ON c.class_id = s.class_id),
-  o AS (
+  WITH o AS NOT MATERIALIZED (
     SELECT b.*, CASE WHEN secs_before_start > ${early} THEN 1 ELSE 0 END AS early,
            CASE WHEN secs_after_end > 0 THEN 1 ELSE 0 END AS late,
            CASE WHEN km > ${p(ctx, 'max_km')} THEN 1 ELSE 0 END AS far
-      FROM b),
+      FROM (
+        SELECT s.class_id, a.session_id, a.id_number, a.checked_at, s.starts_at, s.ends_at,
+               ${d.distanceKm('a.lat', 'a.lon', 'COALESCE(s.venue_lat, c.venue_lat)', 'COALESCE(s.venue_lon, c.venue_lon)')} AS km,
+               ${d.epoch('s.starts_at')} - ${d.epoch('a.checked_at')} AS secs_before_start,
+               ${d.epoch('a.checked_at')} - ${d.epoch('s.ends_at')} AS secs_after_end
+          FROM attendance a JOIN sessions s ON s.session_id = a.session_id
+          LEFT JOIN classes c ON c.class_id = s.class_id) b),
   agg AS (
     SELECT class_id, count(*) AS n_total, sum(early) AS n_early, sum(late) AS n_late, sum(far) AS n_far,
            count(*) FILTER (WHERE early = 1 OR late = 1 OR far = 1) AS n_bad, max(CASE WHEN far = 1 THEN km END) AS max_km
       FROM o GROUP BY class_id),
-  flagged AS (
-    SELECT agg.*, c.institution_id, ${REGION} AS region_code
+  flagged AS MATERIALIZED (
+    SELECT agg.class_id AS subject_id, c.institution_id, ${REGION} AS region_code, n_total, n_bad, n_early, n_late, n_far, max_km
       FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
-     WHERE n_bad > 0)`;
+     WHERE n_bad > 0),
+  ev AS (
+    SELECT o.*, row_number() OVER (PARTITION BY o.class_id ORDER BY o.checked_at, o.session_id, o.id_number) AS rn
+      FROM o JOIN flagged f ON f.subject_id = o.class_id WHERE o.early = 1 OR o.late = 1 OR o.far = 1)
+  SELECT f.*, ev.session_id AS e_session_id, ev.id_number AS e_id_number, ev.checked_at AS e_checked_at,
+         ev.starts_at AS e_starts_at, ev.ends_at AS e_ends_at, ev.km AS e_km, ev.early AS e_early, ev.late AS e_late,
+         ev.far AS e_far, ev.rn AS e_rn
+    FROM flagged f LEFT JOIN ev ON ev.class_id = f.subject_id AND ev.rn <= 20 ORDER BY f.subject_id, ev.rn`;
 }
 
-const SIGNIN_OUTSIDE: SqlRule = {
-  kind: 'sql',
+const SIGNIN_OUTSIDE: CodeRule = onePass({
   id: 'TR-SIGNIN-OUTSIDE',
   title: '签到时间或地点异常',
   family: 'training',
@@ -269,13 +280,7 @@ const SIGNIN_OUTSIDE: SqlRule = {
     param('max_km', 5, '签到位置距培训地点的最大距离（公里）', 0),
   ],
   description: '签到时间早于课次开始前30分钟或晚于课次结束，或签到位置距培训地点超过5公里的培训班。',
-  detect: (ctx) => `${outsideRows(ctx)}
-    SELECT class_id AS subject_id, institution_id, region_code, n_total, n_bad, n_early, n_late, n_far, max_km FROM flagged`,
-  evidence: (ctx) => `${outsideRows(ctx)},
-    r AS (SELECT o.*, row_number() OVER (PARTITION BY o.class_id ORDER BY o.checked_at, o.session_id, o.id_number) AS rn
-            FROM o JOIN flagged f ON f.class_id = o.class_id WHERE o.early = 1 OR o.late = 1 OR o.far = 1)
-    SELECT class_id AS subject_id, session_id, id_number, checked_at, starts_at, ends_at, km, early, late, far
-      FROM r WHERE rn <= 20 ORDER BY class_id, rn`,
+  query: outsideQuery,
   finding(row, ev) {
     const parts: string[] = [];
     if (Number(row.n_early)) parts.push(`过早签到 ${row.n_early} 次`);
@@ -300,7 +305,7 @@ const SIGNIN_OUTSIDE: SqlRule = {
       related: refs(['institution', [row.institution_id]]),
     };
   },
-};
+});
 
 /**
  * TR-HOURS. Judges classes that have sessions. (a) delivered hours = sum of session
@@ -309,34 +314,36 @@ const SIGNIN_OUTSIDE: SqlRule = {
  * the sessions that person signed in to in that class (no attendance at all = 0 hours).
  * A small tolerance (0.01 h) absorbs rounding in exported hours.
  */
-function hoursCtes(ctx: RuleContext): string {
+function hoursQuery(ctx: RuleContext): string {
   const { d } = ctx;
   const dur = `(${d.epoch('s.ends_at')} - ${d.epoch('s.starts_at')}) / 3600.0`;
   return `
-  WITH delivered AS (
+  WITH delivered AS MATERIALIZED (
     SELECT s.class_id, sum(${dur}) AS hours, count(*) AS n_sessions FROM sessions s GROUP BY s.class_id),
   attended AS (
     SELECT s.class_id, a.id_number, sum(${dur}) AS hours
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
-  over AS (
-    SELECT e.class_id, e.id_number, e.completed_hours, COALESCE(t.hours, 0) AS attended_hours
+  over AS MATERIALIZED (
+    SELECT e.class_id, e.id_number, e.completed_hours, COALESCE(t.hours, 0) AS attended_hours,
+           row_number() OVER (PARTITION BY e.class_id ORDER BY e.completed_hours - COALESCE(t.hours, 0) DESC, e.id_number) AS rn
       FROM enrollments e JOIN delivered dl ON dl.class_id = e.class_id
       LEFT JOIN attended t ON t.class_id = e.class_id AND t.id_number = e.id_number
      WHERE e.completed_hours > COALESCE(t.hours, 0) + 0.01),
   over_agg AS (SELECT class_id, count(*) AS n_over FROM over GROUP BY class_id),
   flagged AS (
-    SELECT dl.class_id, dl.hours AS delivered_hours, dl.n_sessions, pr.standard_hours, c.institution_id, ${REGION} AS region_code,
-           COALESCE(oa.n_over, 0) AS n_over,
+    SELECT dl.class_id AS subject_id, c.institution_id, ${REGION} AS region_code, dl.hours AS delivered_hours, dl.n_sessions,
+           pr.standard_hours, COALESCE(oa.n_over, 0) AS n_over,
            CASE WHEN dl.hours < ${p(ctx, 'min_share')} * pr.standard_hours THEN 1 ELSE 0 END AS short
       FROM delivered dl JOIN classes c ON c.class_id = dl.class_id
       LEFT JOIN projects pr ON pr.project_id = c.project_id
       LEFT JOIN institutions i ON i.institution_id = c.institution_id
       LEFT JOIN over_agg oa ON oa.class_id = dl.class_id
-     WHERE dl.hours < ${p(ctx, 'min_share')} * pr.standard_hours OR oa.n_over > 0)`;
+     WHERE dl.hours < ${p(ctx, 'min_share')} * pr.standard_hours OR oa.n_over > 0)
+  SELECT f.*, o.id_number AS e_id_number, o.completed_hours AS e_completed_hours, o.attended_hours AS e_attended_hours, o.rn AS e_rn
+    FROM flagged f LEFT JOIN over o ON o.class_id = f.subject_id AND o.rn <= 50 ORDER BY f.subject_id, o.rn`;
 }
 
-const HOURS: SqlRule = {
-  kind: 'sql',
+const HOURS: CodeRule = onePass({
   id: 'TR-HOURS',
   title: '培训学时不足或结业学时虚报',
   family: 'training',
@@ -345,12 +352,7 @@ const HOURS: SqlRule = {
   needs: ['sessions', 'classes', 'projects'],
   params: [param('min_share', 0.9, '实际授课学时占项目标准学时的最低比例（0.9 即 90%）', 0, 1)],
   description: '课次时长合计低于项目标准学时的90%，或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
-  detect: (ctx) => `${hoursCtes(ctx)}
-    SELECT class_id AS subject_id, institution_id, region_code, delivered_hours, n_sessions, standard_hours, n_over, short FROM flagged`,
-  evidence: (ctx) => `${hoursCtes(ctx)}
-    SELECT o.class_id AS subject_id, o.id_number, o.completed_hours, o.attended_hours
-      FROM over o JOIN flagged f ON f.class_id = o.class_id
-     ORDER BY o.class_id, o.completed_hours - o.attended_hours DESC, o.id_number`,
+  query: hoursQuery,
   finding(row, ev, ctx) {
     const std = Number(row.standard_hours);
     const delivered = Number(row.delivered_hours);
@@ -379,6 +381,6 @@ const HOURS: SqlRule = {
       related: refs(['institution', [row.institution_id]]),
     };
   },
-};
+});
 
 export const ATTENDANCE_RULES: Rule[] = [OVERLAP, BULK_SIGNIN, NO_FACE, SIGNIN_OUTSIDE, HOURS];

@@ -3,8 +3,8 @@
  * TR-PAYEE. Subject: the claim. Rejected claims are not judged: they paid nothing and
  * the department has already acted on them.
  */
-import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskId, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../util.ts';
+import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
+import { listIds, maskId, onePass, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../util.ts';
 
 const NOT_REJECTED = `(cl.status IS NULL OR cl.status <> 'rejected')`;
 const REGION = 'COALESCE(c.region_code, i.region_code)';
@@ -14,9 +14,9 @@ const REGION = 'COALESCE(c.region_code, i.region_code)';
  * all sessions of that class; classes without sessions (online) are not judged here.
  * A claimed person with no attendance at all has rate 0.
  */
-function lowItems(ctx: RuleContext): string {
+function lowQuery(ctx: RuleContext): string {
   return `
-  WITH ns AS (SELECT class_id, count(*) AS n_sessions FROM sessions GROUP BY class_id),
+  WITH ns AS MATERIALIZED (SELECT class_id, count(*) AS n_sessions FROM sessions GROUP BY class_id),
   items AS (
     SELECT ci.claim_id, ci.id_number, ci.amount AS item_amount, cl.class_id
       FROM claim_items ci JOIN claims cl ON cl.claim_id = ci.claim_id
@@ -24,15 +24,26 @@ function lowItems(ctx: RuleContext): string {
   att AS (
     SELECT s.class_id, a.id_number, count(*) AS n
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
-  low AS (
-    SELECT items.*, ns.n_sessions, COALESCE(att.n, 0) AS attended, 1.0 * COALESCE(att.n, 0) / ns.n_sessions AS rate
+  low AS MATERIALIZED (
+    SELECT items.*, ns.n_sessions, COALESCE(att.n, 0) AS attended, 1.0 * COALESCE(att.n, 0) / ns.n_sessions AS rate,
+           row_number() OVER (PARTITION BY items.claim_id ORDER BY 1.0 * COALESCE(att.n, 0) / ns.n_sessions, items.id_number) AS rn
       FROM items JOIN ns ON ns.class_id = items.class_id
       LEFT JOIN att ON att.class_id = items.class_id AND att.id_number = items.id_number
-     WHERE 1.0 * COALESCE(att.n, 0) / ns.n_sessions < ${p(ctx, 'min_rate')})`;
+     WHERE 1.0 * COALESCE(att.n, 0) / ns.n_sessions < ${p(ctx, 'min_rate')}),
+  agg AS (SELECT claim_id, count(*) AS n_low, sum(item_amount) AS low_amount, min(rate) AS min_rate, max(n_sessions) AS n_sessions
+            FROM low GROUP BY claim_id),
+  tot AS (SELECT claim_id, count(*) AS n_items FROM claim_items GROUP BY claim_id),
+  f AS (
+    SELECT agg.claim_id AS subject_id, agg.n_low, agg.low_amount, agg.min_rate, agg.n_sessions, tot.n_items,
+           cl.class_id, cl.institution_id, cl.amount, ${REGION} AS region_code
+      FROM agg JOIN claims cl ON cl.claim_id = agg.claim_id JOIN tot ON tot.claim_id = agg.claim_id
+      LEFT JOIN classes c ON c.class_id = cl.class_id LEFT JOIN institutions i ON i.institution_id = cl.institution_id)
+  SELECT f.*, low.id_number AS e_id_number, low.attended AS e_attended, low.n_sessions AS e_n_sessions, low.rate AS e_rate,
+         low.item_amount AS e_item_amount, low.rn AS e_rn
+    FROM f JOIN low ON low.claim_id = f.subject_id AND low.rn <= 50 ORDER BY f.subject_id, low.rn`;
 }
 
-const CLAIM_ATTENDANCE: SqlRule = {
-  kind: 'sql',
+const CLAIM_ATTENDANCE: CodeRule = onePass({
   id: 'TR-CLAIM-ATTENDANCE',
   title: '补贴申领人员出勤率不足',
   family: 'training',
@@ -41,16 +52,7 @@ const CLAIM_ATTENDANCE: SqlRule = {
   needs: ['claims', 'claim_items', 'sessions', 'attendance'],
   params: [param('min_rate', 0.8, '申领补贴人员在该班的最低出勤率（签到课次/全部课次，0.8 即 80%）', 0, 1)],
   description: '补贴申领明细中，有人员在该培训班的出勤率（签到课次占全部课次）低于80%。',
-  detect: (ctx) => `${lowItems(ctx)},
-    agg AS (SELECT claim_id, count(*) AS n_low, sum(item_amount) AS low_amount, min(rate) AS min_rate, max(n_sessions) AS n_sessions
-              FROM low GROUP BY claim_id),
-    tot AS (SELECT claim_id, count(*) AS n_items FROM claim_items GROUP BY claim_id)
-    SELECT agg.claim_id AS subject_id, agg.n_low, agg.low_amount, agg.min_rate, agg.n_sessions, tot.n_items,
-           cl.class_id, cl.institution_id, cl.amount, ${REGION} AS region_code
-      FROM agg JOIN claims cl ON cl.claim_id = agg.claim_id JOIN tot ON tot.claim_id = agg.claim_id
-      LEFT JOIN classes c ON c.class_id = cl.class_id LEFT JOIN institutions i ON i.institution_id = cl.institution_id`,
-  evidence: (ctx) => `${lowItems(ctx)}
-    SELECT claim_id AS subject_id, id_number, attended, n_sessions, rate, item_amount FROM low ORDER BY claim_id, rate, id_number`,
+  query: lowQuery,
   finding(row, ev, ctx) {
     const e = ev[0];
     return {
@@ -69,7 +71,7 @@ const CLAIM_ATTENDANCE: SqlRule = {
       related: refs(['class', [row.class_id]], ['institution', [row.institution_id]]),
     };
   },
-};
+});
 
 /**
  * TR-CLAIM-AMOUNT, four sub-conditions (each reported in evidence):
@@ -88,7 +90,7 @@ const amountCtes = `
              row_number() OVER (PARTITION BY cl.class_id, ci.id_number ORDER BY cl.submitted_on, cl.claim_id) AS k,
              first_value(cl.claim_id) OVER (PARTITION BY cl.class_id, ci.id_number ORDER BY cl.submitted_on, cl.claim_id) AS prev_claim_id
         FROM claim_items ci JOIN cl ON cl.claim_id = ci.claim_id) z
-     WHERE k > 1),
+     WHERE k > 1 AND prev_claim_id <> claim_id),
   dup_agg AS (SELECT claim_id, count(*) AS n_dup FROM dup GROUP BY claim_id),
   x AS (
     SELECT cl.claim_id, cl.class_id, cl.institution_id, cl.submitted_on, cl.amount, c.end_date, pr.subsidy_per_person,

@@ -1,13 +1,16 @@
 /**
  * Training rules on who teaches: TR-TEACHER-CLASH, TR-SUBCONTRACT.
  */
-import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskId, minute, p, param, pct, refs, scoreAbove, str, timeRange } from '../util.ts';
+import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
+import { PAIRS_SELECT } from './attendance.ts';
+import { listIds, maskId, minute, onePass, p, param, pct, refs, scoreAbove, str, timeRange } from '../util.ts';
 
 /**
- * TR-TEACHER-CLASH. Same shape as TR-OVERLAP on `sessions` keyed by teacher_id_number:
- * a running-max window finds teachers with any overlap ≥ the threshold, only their
- * sessions are paired; pairs of the same class do not count.
+ * TR-TEACHER-CLASH. Pairs like TR-OVERLAP, on `sessions` keyed by teacher_id_number. A
+ * teacher legitimately teaches several classes over the same weeks (morning/evening), so
+ * class spans overlap often; instead a running-max window (sessions: ~1M rows, cheap)
+ * finds teachers with any overlap ≥ the threshold and only their sessions are paired.
+ * Pairs within one class do not count.
  */
 function clashPairs(ctx: RuleContext): string {
   const { d } = ctx;
@@ -33,7 +36,7 @@ function clashPairs(ctx: RuleContext): string {
        AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
        AND y.starts_at < x.ends_at
      WHERE ${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}),
-  px AS (
+  px AS MATERIALIZED (
     SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
            COALESCE(c2.region_code, i2.region_code) AS region_2,
            row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
@@ -41,8 +44,7 @@ function clashPairs(ctx: RuleContext): string {
       LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
 }
 
-const TEACHER_CLASH: SqlRule = {
-  kind: 'sql',
+const TEACHER_CLASH: CodeRule = onePass({
   id: 'TR-TEACHER-CLASH',
   title: '同一教师同时段在不同培训班授课',
   family: 'training',
@@ -51,17 +53,7 @@ const TEACHER_CLASH: SqlRule = {
   needs: ['sessions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一授课教师（证件号）被登记为两个不同培训班时间重叠课次的授课人（挂名授课、虚构课次）。',
-  detect: (ctx) => `${clashPairs(ctx)}
-    SELECT id_number AS subject_id, count(*) AS n_pairs,
-           max(CASE WHEN rn = 1 THEN class_1 END) AS class_1, max(CASE WHEN rn = 1 THEN class_2 END) AS class_2,
-           max(CASE WHEN rn = 1 THEN overlap_from END) AS overlap_from, max(CASE WHEN rn = 1 THEN overlap_to END) AS overlap_to,
-           max(CASE WHEN rn = 1 THEN institution_2 END) AS institution_id, max(CASE WHEN rn = 1 THEN region_2 END) AS region_code,
-           count(*) FILTER (WHERE institution_1 <> institution_2) AS n_cross_institution
-      FROM px GROUP BY id_number`,
-  evidence: (ctx) => `${clashPairs(ctx)}
-    SELECT id_number AS subject_id, session_1, class_1, institution_1, starts_1, ends_1,
-           session_2, class_2, institution_2, starts_2, ends_2, overlap_from, overlap_to
-      FROM px WHERE rn <= 50 ORDER BY id_number, rn`,
+  query: (ctx) => clashPairs(ctx) + PAIRS_SELECT,
   finding(row, ev) {
     const n = Number(row.n_pairs);
     return {
@@ -77,7 +69,7 @@ const TEACHER_CLASH: SqlRule = {
       ),
     };
   },
-};
+});
 
 /**
  * TR-SUBCONTRACT. (a) delivered_by set and different from the institution; (b) more than

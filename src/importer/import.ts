@@ -64,6 +64,7 @@ export interface ImportOptions {
 /** Entities whose `id_number` references a person (DATA-FORMAT.md persons). */
 export const PERSON_REFERENCES = ['staff', 'enrollments', 'attendance', 'online_events', 'claim_items', 'exam_results', 'certificates'] as const;
 
+const TRACE = !!process.env.ZHILI_IMPORT_TRACE;
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 interface Source {
@@ -125,7 +126,9 @@ class Importer {
   ) {}
 
   private async duck(sql: string): Promise<void> {
+    const t = Date.now();
     await this.conn.run(sql);
+    if (TRACE) console.error(`[import] ${Date.now() - t} ms ${sql.slice(0, 80).replace(/\s+/g, ' ')}`);
   }
 
   private async duckRows<T>(sql: string): Promise<T[]> {
@@ -305,15 +308,18 @@ class Importer {
     const on = (l: string, r: string) => keys.map((k) => `${l}.${q(k)} IS NOT DISTINCT FROM ${r}.${q(k)}`).join(' AND ');
     const existing = await this.existing(e);
     const anyExisting = (await this.duckRows(`SELECT 1 FROM ${existing} LIMIT 1`)).length > 0;
+    // Group on a 64-bit hash first (cheap), compare the real keys only among candidates.
+    const h = (a: string) => `hash(${keys.map((k) => `${a}.${q(k)}`).join(', ')})`;
     await this.duck(`CREATE OR REPLACE TEMP TABLE _zd AS
       SELECT o FROM (
-        SELECT s.rowid AS o, row_number() OVER (PARTITION BY ${keys.map((k) => `s.${q(k)}`).join(', ')} ORDER BY s.rowid) AS rn
-        FROM _zs s JOIN (SELECT ${keys.map(q).join(', ')} FROM _zs WHERE _err IS NULL GROUP BY ALL HAVING count(*) > 1) k ON ${on('s', 'k')}
-        WHERE s._err IS NULL) WHERE rn > 1
+        SELECT o, row_number() OVER (PARTITION BY ${keys.map(q).join(', ')} ORDER BY o) AS rn FROM (
+          SELECT s.rowid AS o, ${keys.map((k) => `s.${q(k)}`).join(', ')} FROM _zs s
+          WHERE s._err IS NULL AND ${h('s')} IN (SELECT ${h('z')} FROM _zs z WHERE z._err IS NULL GROUP BY 1 HAVING count(*) > 1)))
+      WHERE rn > 1
       ${anyExisting ? `UNION SELECT s.rowid AS o FROM _zs s WHERE s._err IS NULL AND EXISTS (SELECT 1 FROM ${existing} x WHERE ${on('s', 'x')})` : ''}`);
     const anyDup = (await this.duckRows('SELECT 1 FROM _zd LIMIT 1')).length > 0;
     const dupReason = e.keyMode === 'unique' ? REASON.duplicateKey : REASON.duplicateRow;
-    const dupCol = e.key.join('+');
+    const dupCol = e.key.join(',');
     const rowJson = `CAST(json_object(${e.columns.map((c) => `${lit(c.name)}, s.${q(c.name)}`).join(', ')}) AS VARCHAR)`;
     if (anyDup) joins += ' LEFT JOIN _zd d ON d.o = s._o';
     const isDup = anyDup ? 'd.o IS NOT NULL' : 'false';

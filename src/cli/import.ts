@@ -1,0 +1,95 @@
+/**
+ * `zhili import DIR [--db FILE | --database-url URL] [--report FILE.json]`: load a dataset
+ * into the store and print, per file, rows read / loaded / quarantined.
+ */
+import { writeFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { listDatasetFiles } from '../dataset/files.ts';
+import { zerr } from '../errors.ts';
+import { type ImportReport, importDataset } from '../importer/import.ts';
+import { openStore } from '../store/index.ts';
+
+/** Display width of a string in a terminal (CJK characters take two columns). */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+const padEnd = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
+
+/** The printed summary: a table per file, totals, then the first quarantine reasons. */
+export function formatImportSummary(r: ImportReport, maxReasons = 20): string {
+  const head = ['文件', '实体', '读取', '载入', '隔离'];
+  const rows = r.files.map((f) => [f.file, f.entity, String(f.read), String(f.loaded), String(f.quarantined)]);
+  const sum = (k: 'read' | 'loaded' | 'quarantined') => String(r.files.reduce((n, f) => n + f[k], 0));
+  const total = ['合计', `${r.files.length} 个文件`, sum('read'), sum('loaded'), sum('quarantined')];
+  const all = [head, ...rows, total];
+  const w = head.map((_, c) => Math.max(...all.map((row) => width(row[c]!))));
+  const line = (row: string[]) => row.map((v, c) => (c < 2 ? padEnd(v, w[c]!) : padStart(v, w[c]!))).join('  ');
+  const out = [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), w.map((n) => '-'.repeat(n)).join('  '), line(total)];
+  const extras = r.files.filter((f) => f.extraColumns.length);
+  if (extras.length) {
+    out.push('', '未知列（已随行保留在 extra 中）：');
+    for (const f of extras) out.push(`  ${f.file}：${f.extraColumns.join('、')}`);
+  }
+  if (r.createdPersons) out.push('', `被引用但人员表中没有的人员：已按证件号补建 ${r.createdPersons} 人`);
+  if (r.quarantine.length) {
+    out.push('', `隔离原因（前 ${Math.min(maxReasons, r.quarantine.length)} 条，共 ${r.quarantine.length} 条）：`);
+    for (const q of r.quarantine.slice(0, maxReasons)) {
+      out.push(`  ${q.file} 第 ${q.line ?? '?'} 行${q.column ? ` 「${q.column}」` : ''}：${q.reason}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** Register the `import` command on the zhili program. */
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('导入数据集目录（CSV、.csv.gz、XLSX、Parquet）到数据库，无法载入的行隔离并说明原因')
+    .argument('<dir>', '数据集目录')
+    .option('--db <file>', 'DuckDB 数据库文件（默认 .zhili/zhili.duckdb，首次使用时创建）')
+    .option('--database-url <url>', 'PostgreSQL 连接串（给出时使用 PostgreSQL）')
+    .option('--report <file>', '把导入报告写成 JSON 文件')
+    .action(async (dir: string, opts: { db?: string; databaseUrl?: string; report?: string }) => {
+      if (opts.db && opts.databaseUrl) {
+        throw zerr('cli.conflicting_options', '--db 与 --database-url 只能给出一个', 'give either --db or --database-url, not both');
+      }
+      // Directory problems first: they need no database.
+      const total = listDatasetFiles(dir).length;
+      const db = await openStore({ db: opts.db, databaseUrl: opts.databaseUrl });
+      const tty = process.stderr.isTTY === true;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { format: '导入 {bar} {value}/{total} 个文件 | {rows} 行 | {rate} 行/秒 | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+      const t0 = Date.now();
+      let rows = 0;
+      let done = 0;
+      try {
+        if (bar) bar.start(total, 0, { rows: 0, rate: 0, file: '' });
+        const report = await importDataset(db, dir, {
+          onProgress: ({ file, rows: n }) => {
+            rows += n;
+            done++;
+            if (bar) {
+              const secs = Math.max(0.001, (Date.now() - t0) / 1000);
+              if (done > bar.getTotal()) bar.setTotal(done);
+              bar.update(done, { rows, rate: Math.round(rows / secs), file });
+            }
+          },
+        });
+        bar?.stop();
+        if (opts.report) writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
+        console.log(formatImportSummary(report));
+        console.log(`\n数据库：${db.location}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
+      } finally {
+        bar?.stop();
+        await db.close();
+      }
+    });
+}

@@ -5,7 +5,7 @@
  * hash-chained text such as `at` stays exactly as written).
  */
 import ExcelJS from 'exceljs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { EntityDef } from '../dataset/entities.ts';
 import type { EntitySink } from './sink.ts';
@@ -37,7 +37,52 @@ export async function writeXlsx(path: string, entity: EntityDef, sink: EntitySin
       if (col.type === 'timestamp' && i % 2 === 0) row.getCell(ci + 1).numFmt = 'yyyy-mm-dd hh:mm:ss';
     });
   });
-  await wb.xlsx.writeFile(path);
+  const buf = Buffer.from(await wb.xlsx.writeBuffer());
+  await writeFile(path, fixZipTimes(buf));
+}
+
+/** DOS date/time of 2023-12-31 00:00. */
+const DOS_TIME = 0;
+const DOS_DATE = ((2023 - 1980) << 9) | (12 << 5) | 31;
+
+/**
+ * Zip writers stamp entries with the current time; overwrite every entry's modification
+ * time (local and central headers, and any extended-timestamp field) so that a seed gives
+ * byte-identical workbooks.
+ */
+export function fixZipTimes(b: Buffer): Buffer {
+  let eocd = -1;
+  for (let i = b.length - 22; i >= 0; i--) if (b.readUInt32LE(i) === 0x06054b50) {
+    eocd = i;
+    break;
+  }
+  if (eocd < 0) return b;
+  const n = b.readUInt16LE(eocd + 10);
+  let p = b.readUInt32LE(eocd + 16);
+  const fixExtra = (start: number, len: number): void => {
+    for (let q = start; q + 4 <= start + len; ) {
+      const id = b.readUInt16LE(q);
+      const sz = b.readUInt16LE(q + 2);
+      if (id === 0x5455) for (let k = q + 5; k + 4 <= q + 4 + sz; k += 4) b.writeUInt32LE(1703952000, k);
+      q += 4 + sz;
+    }
+  };
+  for (let e = 0; e < n && b.readUInt32LE(p) === 0x02014b50; e++) {
+    b.writeUInt16LE(DOS_TIME, p + 12);
+    b.writeUInt16LE(DOS_DATE, p + 14);
+    const nameLen = b.readUInt16LE(p + 28);
+    const extraLen = b.readUInt16LE(p + 30);
+    const commentLen = b.readUInt16LE(p + 32);
+    const local = b.readUInt32LE(p + 42);
+    fixExtra(p + 46 + nameLen, extraLen);
+    if (b.readUInt32LE(local) === 0x04034b50) {
+      b.writeUInt16LE(DOS_TIME, local + 10);
+      b.writeUInt16LE(DOS_DATE, local + 12);
+      fixExtra(local + 30 + b.readUInt16LE(local + 26), b.readUInt16LE(local + 28));
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return b;
 }
 
 /** Convert a temporary all-text CSV to Parquet and delete the CSV. */

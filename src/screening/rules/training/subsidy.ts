@@ -18,7 +18,8 @@ const SUBSIDISED_CLASSES = `
       LEFT JOIN institutions i ON i.institution_id = c.institution_id)`;
 
 /**
- * TR-REPEAT. Groups by the project's (occupation_code, level); projects without an
+ * TR-REPEAT. (Both rules group then join back rather than count over a window: claim items
+ * are ~1M rows in a province and only the few offenders need their class rows.) Groups by the project's (occupation_code, level); projects without an
  * occupation_code cannot be compared and are skipped; a null level is its own group.
  * The clue's institution/region are those of the latest class (the repeat).
  */
@@ -33,7 +34,10 @@ const REPEAT: SqlRule = {
   params: [param('max_per_occupation_level', 1, '同一职业（工种）同一等级允许享受补贴的次数（次）', 1)],
   description: '同一人员就同一职业编码、同一等级的补贴培训项目被多次列入补贴申领明细（重复申领）。',
   detect: (ctx) => `WITH ${SUBSIDISED_CLASSES},
-    g AS (SELECT x.*, count(*) OVER (PARTITION BY id_number, occupation_code, level) AS n FROM x WHERE occupation_code IS NOT NULL),
+    k AS (SELECT id_number, occupation_code, level, count(*) AS n FROM x WHERE occupation_code IS NOT NULL
+           GROUP BY id_number, occupation_code, level HAVING count(*) > ${p(ctx, 'max_per_occupation_level')}),
+    g AS (SELECT x.*, k.n FROM x JOIN k ON k.id_number = x.id_number AND k.occupation_code = x.occupation_code
+           AND (k.level = x.level OR (k.level IS NULL AND x.level IS NULL))),
     r AS (SELECT g.*, row_number() OVER (PARTITION BY id_number ORDER BY start_date DESC, class_id DESC) AS rn
             FROM g WHERE n > ${p(ctx, 'max_per_occupation_level')})
     SELECT id_number AS subject_id, max(n) AS max_n, count(*) AS n_classes,
@@ -41,7 +45,10 @@ const REPEAT: SqlRule = {
            max(CASE WHEN rn = 1 THEN region_code END) AS region_code
       FROM r GROUP BY id_number`,
   evidence: (ctx) => `WITH ${SUBSIDISED_CLASSES},
-    g AS (SELECT x.*, count(*) OVER (PARTITION BY id_number, occupation_code, level) AS n FROM x WHERE occupation_code IS NOT NULL)
+    k AS (SELECT id_number, occupation_code, level, count(*) AS n FROM x WHERE occupation_code IS NOT NULL
+           GROUP BY id_number, occupation_code, level HAVING count(*) > ${p(ctx, 'max_per_occupation_level')}),
+    g AS (SELECT x.*, k.n FROM x JOIN k ON k.id_number = x.id_number AND k.occupation_code = x.occupation_code
+           AND (k.level = x.level OR (k.level IS NULL AND x.level IS NULL)))
     SELECT id_number AS subject_id, occupation_code, level, class_id, project_id, start_date, institution_id, n
       FROM g WHERE n > ${p(ctx, 'max_per_occupation_level')} ORDER BY id_number, occupation_code, level, start_date, class_id`,
   finding(row, ev, ctx) {
@@ -74,7 +81,8 @@ const FREQ: SqlRule = {
   params: [param('max_per_year', 3, '每人每个自然年允许享受培训补贴的次数上限（次，按开班日期计年）', 1)],
   description: '同一人员在一个自然年内（按开班日期）享受补贴培训的次数超过上限。',
   detect: (ctx) => `WITH ${SUBSIDISED_CLASSES},
-    g AS (SELECT x.*, count(*) OVER (PARTITION BY id_number, yr) AS n FROM x),
+    k AS (SELECT id_number, yr, count(*) AS n FROM x GROUP BY id_number, yr HAVING count(*) > ${p(ctx, 'max_per_year')}),
+    g AS (SELECT x.*, k.n FROM x JOIN k ON k.id_number = x.id_number AND k.yr = x.yr),
     r AS (SELECT g.*, row_number() OVER (PARTITION BY id_number ORDER BY n DESC, yr DESC, start_date DESC, class_id DESC) AS rn
             FROM g WHERE n > ${p(ctx, 'max_per_year')})
     SELECT id_number AS subject_id, max(n) AS max_n,
@@ -83,7 +91,8 @@ const FREQ: SqlRule = {
            max(CASE WHEN rn = 1 THEN region_code END) AS region_code
       FROM r GROUP BY id_number`,
   evidence: (ctx) => `WITH ${SUBSIDISED_CLASSES},
-    g AS (SELECT x.*, count(*) OVER (PARTITION BY id_number, yr) AS n FROM x)
+    k AS (SELECT id_number, yr, count(*) AS n FROM x GROUP BY id_number, yr HAVING count(*) > ${p(ctx, 'max_per_year')}),
+    g AS (SELECT x.*, k.n FROM x JOIN k ON k.id_number = x.id_number AND k.yr = x.yr)
     SELECT id_number AS subject_id, yr AS year, class_id, project_id, start_date, institution_id
       FROM g WHERE n > ${p(ctx, 'max_per_year')} ORDER BY id_number, start_date, class_id`,
   finding(row, ev, ctx) {

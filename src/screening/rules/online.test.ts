@@ -73,6 +73,8 @@ describe.each(ENGINES)('online rules on %s', (engine) => {
     return evaluateRule(r, { db: store.db, d: dialectOf(store.dialect), params: resolveParams(r, overrides) });
   };
 
+  const ids = (f: Finding[]) => f.map((x) => x.subject.id);
+
   beforeAll(async () => {
     store = await freshStore(engine);
     await store.db.exec(`INSERT INTO institutions (institution_id, name, uscc, kind, region_code) VALUES
@@ -123,6 +125,9 @@ describe.each(ENGINES)('online rules on %s', (engine) => {
     const rows = p3.evidence.rows as { reason: string; started_at: string }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ reason: 'learning_after_failed_face', started_at: '2023-08-02 09:00:00' });
+    // The shared session summary is cached per connection: a changed event must not be served stale.
+    await store.db.exec(`UPDATE online_events SET face_score = 0.61 WHERE id_number = '${P2}' AND type = 'face'`);
+    expect(ids(await run('ON-NO-VERIFY'))).toEqual([P3]);
   });
 
   it('ON-NO-VERIFY: a gap of exactly 30 minutes stays in the session, 31 minutes starts an unverified one', async () => {

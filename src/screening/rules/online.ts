@@ -104,22 +104,83 @@ const chainWindow = (ctx: RuleContext) => `(PARTITION BY id_number, class_id ORD
 const gapSeconds = (ctx: RuleContext) => Number(ctx.params.session_gap_minutes) * 60;
 
 /**
- * CTEs `oe` (events with t = epoch seconds, prev_t, prev_type, seq) and `os` (plus `sess`,
- * the login-session number within the (id_number, class_id) partition).
- * `cols` are extra event columns to carry; `where` filters the events first.
+ * The login-session summary shared by ON-NO-VERIFY, ON-CONCURRENT, ON-SPEED (daily time) and
+ * ON-BOT. Sessionising 50M events takes two sorted window passes; doing that once per
+ * screening run instead of once per rule is most of the online rules' cost, so the result
+ * (a few rows per session) is kept in a TEMP table on the rule's connection and reused by
+ * the next rule while the events' fingerprint (counts, sum of src_line, time range, integer sums of
+ * position_s and face_score) and the session gap are unchanged and it is less than
+ * SESSION_CACHE_MS old.
+ *
+ * One row per grouping `g` of one (id_number, class_id, sess):
+ * - 'session': s/e (epoch seconds), s_at/e_at, learning_n, last_learn_seq (chain position of
+ *   the last learning event), hb_n and the mean/sample std-dev of the intervals between
+ *   consecutive heartbeats of the session (hb_mean, hb_sd);
+ * - 'face': one row per face event (face_seq, face_score);
+ * - 'device' (dkey = device_id, else ip) and 'item' (course_item): the span [s, e] of that
+ *   device's / course item's events in the session (ON-CONCURRENT's activity spans);
+ * - 'day': learning seconds of the session ending on `day` (own_s) and the part of them
+ *   that lies before midnight, i.e. on the previous day (spill_s). Learning time is the sum
+ *   of the intervals from an event to the next one when that next event is a learning event
+ *   of the same session (so each interval is ≤ the session gap).
  */
-function sessionCtes(ctx: RuleContext, cols: string[], where = ''): string {
-  const w = chainWindow(ctx);
-  const extra = cols.length ? `, ${cols.join(', ')}` : '';
-  return `oe AS (
-    SELECT id_number, class_id, event_id, "at", type${extra}, ${ctx.d.epoch('"at"')} AS t,
-      LAG(${ctx.d.epoch('"at"')}) OVER ${w} AS prev_t, LAG(type) OVER ${w} AS prev_type,
-      ROW_NUMBER() OVER ${w} AS seq
-    FROM online_events ${where}),
-  os AS (
-    SELECT oe.*, SUM(CASE WHEN prev_t IS NULL OR type = 'login' OR prev_type = 'logout' OR t - prev_t > ${gapSeconds(ctx)}
-      THEN 1 ELSE 0 END) OVER (PARTITION BY id_number, class_id ORDER BY "at", ${eventIdOrder(ctx)} ROWS UNBOUNDED PRECEDING) AS sess
-    FROM oe)`;
+const SESSION_TABLE = 'zhili_tmp_online_sessions';
+const SESSION_CACHE_MS = 30 * 60_000;
+const sessionCache = new WeakMap<object, { key: string; at: number }>();
+
+function sessionSummarySql(ctx: RuleContext): string {
+  const d = ctx.d;
+  const eid = eventIdOrder(ctx);
+  const w1 = `PARTITION BY id_number, class_id ORDER BY "at", ${eid}`;
+  const mid = d.epoch('CAST(CAST("at" AS DATE) AS TIMESTAMP)');
+  return `WITH e1 AS (
+      SELECT id_number, class_id, event_id, "at", type, COALESCE(device_id, ip) AS dkey, device_id, course_item, face_score, t,
+        LAG(t) OVER (${w1}) AS prev_t, LAG(type) OVER (${w1}) AS prev_type, ROW_NUMBER() OVER (${w1}) AS seq,
+        MAX(CASE WHEN type = 'heartbeat' THEN t END) OVER (${w1} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hb_t
+      FROM (SELECT online_events.*, ${d.epoch('"at"')} AS t FROM online_events) ev),
+    e2 AS (
+      SELECT e1.*, CASE WHEN prev_t IS NULL OR type = 'login' OR prev_type = 'logout' OR t - prev_t > ${gapSeconds(ctx)} THEN 1 ELSE 0 END AS flag
+      FROM e1),
+    e3 AS (
+      SELECT e2.*, SUM(flag) OVER (${w1} ROWS UNBOUNDED PRECEDING) AS sess,
+        MAX(CASE WHEN flag = 1 THEN t END) OVER (${w1} ROWS UNBOUNDED PRECEDING) AS sess_start_t,
+        CAST("at" AS DATE) AS day, ${mid} AS mid,
+        CASE WHEN type = 'face' THEN seq END AS face_seq,
+        type IN ${LEARNING} AS learning
+      FROM e2)
+    SELECT id_number, class_id, sess,
+      CASE WHEN GROUPING(dkey) = 0 THEN 'device' WHEN GROUPING(course_item) = 0 THEN 'item' WHEN GROUPING(day) = 0 THEN 'day'
+        WHEN GROUPING(face_seq) = 0 THEN 'face' ELSE 'session' END AS g,
+      dkey, course_item, day, face_seq,
+      MIN("at") AS s_at, MAX("at") AS e_at, MIN(t) AS s, MAX(t) AS e,
+      COUNT(*) FILTER (WHERE learning) AS learning_n, MAX(seq) FILTER (WHERE learning) AS last_learn_seq,
+      MAX(face_score) FILTER (WHERE type = 'face') AS face_score,
+      COUNT(*) FILTER (WHERE type = 'heartbeat') AS hb_n,
+      AVG(CASE WHEN type = 'heartbeat' AND prev_hb_t >= sess_start_t THEN t - prev_hb_t END) AS hb_mean,
+      STDDEV_SAMP(CASE WHEN type = 'heartbeat' AND prev_hb_t >= sess_start_t THEN t - prev_hb_t END) AS hb_sd,
+      SUM(CASE WHEN learning AND flag = 0 THEN t - GREATEST(prev_t, mid) ELSE 0 END) AS own_s,
+      SUM(CASE WHEN learning AND flag = 0 AND prev_t < mid THEN mid - prev_t ELSE 0 END) AS spill_s,
+      MIN(device_id) AS device_id
+    FROM e3
+    GROUP BY GROUPING SETS ((id_number, class_id, sess), (id_number, class_id, sess, dkey), (id_number, class_id, sess, course_item),
+      (id_number, class_id, sess, day), (id_number, class_id, sess, face_seq))`;
+}
+
+/** Name of the (possibly cached) session summary table for this context; see SESSION_TABLE. */
+async function sessionSummary(ctx: RuleContext): Promise<string> {
+  const [fp] = await ctx.db.query(
+    // Integer sums only: a parallel floating-point SUM differs in its last bits from run to run.
+    `SELECT COUNT(*) AS n, COUNT(face_score) AS nf, COUNT(position_s) AS np, SUM(src_line) AS l, MIN("at") AS a, MAX("at") AS b,
+       SUM(CAST(ROUND(position_s * 10) AS BIGINT)) AS p, SUM(CAST(ROUND(face_score * 10000) AS BIGINT)) AS f FROM online_events`,
+  );
+  const key = JSON.stringify([gapSeconds(ctx), fp]);
+  const hit = sessionCache.get(ctx.db);
+  if (hit && hit.key === key && Date.now() - hit.at < SESSION_CACHE_MS) return SESSION_TABLE;
+  sessionCache.delete(ctx.db);
+  await ctx.db.exec(`DROP TABLE IF EXISTS ${SESSION_TABLE}`);
+  await ctx.db.exec(`CREATE TEMP TABLE ${SESSION_TABLE} AS ${sessionSummarySql(ctx)}`);
+  sessionCache.set(ctx.db, { key, at: Date.now() });
+  return SESSION_TABLE;
 }
 
 /** Class → institution and region (class region, else the institution's). */
@@ -157,17 +218,19 @@ const ON_NO_VERIFY: Rule = {
   kind: 'code',
   async run(ctx) {
     const pass = Number(ctx.params.face_pass_score);
-    const inner = `WITH ${sessionCtes(ctx, ['face_score'])},
+    const t = await sessionSummary(ctx);
+    const inner = `WITH f AS (
+        SELECT id_number, class_id, sess, COUNT(*) AS face_n,
+          COUNT(*) FILTER (WHERE face_score >= ${pass}) AS pass_n,
+          MAX(face_score) AS best_face_score,
+          MAX(face_seq) FILTER (WHERE face_score IS NULL OR face_score < ${pass}) AS last_fail_seq,
+          MAX(face_seq) FILTER (WHERE face_score >= ${pass}) AS last_pass_seq
+        FROM ${t} WHERE g = 'face' AND face_seq IS NOT NULL GROUP BY id_number, class_id, sess),
       s AS (
-        SELECT id_number, class_id, sess, MIN("at") AS started_at, MAX("at") AS ended_at,
-          COUNT(*) FILTER (WHERE type IN ${LEARNING}) AS learning_n,
-          COUNT(*) FILTER (WHERE type = 'face') AS face_n,
-          COUNT(*) FILTER (WHERE type = 'face' AND face_score >= ${pass}) AS pass_n,
-          MAX(face_score) FILTER (WHERE type = 'face') AS best_face_score,
-          MAX(seq) FILTER (WHERE type = 'face' AND (face_score IS NULL OR face_score < ${pass})) AS last_fail_seq,
-          MAX(seq) FILTER (WHERE type = 'face' AND face_score >= ${pass}) AS last_pass_seq,
-          MAX(seq) FILTER (WHERE type IN ${LEARNING}) AS last_learn_seq
-        FROM os GROUP BY id_number, class_id, sess)
+        SELECT x.id_number, x.class_id, x.sess, x.s_at AS started_at, x.e_at AS ended_at, x.learning_n, x.last_learn_seq,
+          COALESCE(f.face_n, 0) AS face_n, COALESCE(f.pass_n, 0) AS pass_n, f.best_face_score, f.last_fail_seq, f.last_pass_seq
+        FROM ${t} x LEFT JOIN f ON f.id_number = x.id_number AND f.class_id = x.class_id AND f.sess = x.sess
+        WHERE x.g = 'session' AND x.learning_n > 0)
       SELECT s.id_number AS subject_id, s.class_id, s.started_at, s.ended_at, s.learning_n, s.face_n, s.pass_n,
         s.best_face_score,
         CASE WHEN s.pass_n = 0 THEN 'no_passing_face' ELSE 'learning_after_failed_face' END AS reason,
@@ -221,16 +284,12 @@ const ON_CONCURRENT: Rule = {
   kind: 'code',
   async run(ctx) {
     const minOv = Number(ctx.params.min_overlap_minutes) * 60;
-    const inner = `WITH ${sessionCtes(ctx, ['COALESCE(device_id, ip) AS dkey', 'course_item'])},
-      sp AS (
-        SELECT id_number, class_id, sess,
-          CASE WHEN GROUPING(dkey) = 0 THEN 'device' ELSE 'course_item' END AS dim,
-          CASE WHEN GROUPING(dkey) = 0 THEN dkey ELSE class_id || '/' || course_item END AS k,
-          MIN("at") AS s_at, MAX("at") AS e_at, MIN(t) AS s, MAX(t) AS e
-        FROM os
-        GROUP BY GROUPING SETS ((id_number, class_id, sess, dkey), (id_number, class_id, sess, course_item))),
-      spans AS (
-        SELECT * FROM sp WHERE k IS NOT NULL AND e - s >= ${minOv}),
+    const t = await sessionSummary(ctx);
+    const inner = `WITH spans AS (
+        SELECT id_number, class_id, sess, CASE WHEN g = 'device' THEN 'device' ELSE 'course_item' END AS dim,
+          CASE WHEN g = 'device' THEN dkey ELSE class_id || '/' || course_item END AS k, s_at, e_at, s, e
+        FROM ${t}
+        WHERE ((g = 'device' AND dkey IS NOT NULL) OR (g = 'item' AND course_item IS NOT NULL)) AND e - s >= ${minOv}),
       cand AS (
         SELECT * FROM (
           SELECT spans.*, MAX(e) OVER (PARTITION BY id_number, dim ORDER BY s, k, class_id, sess
@@ -287,13 +346,14 @@ const ON_DEVICE_FARM: Rule = {
     const inner = `WITH p AS (
         SELECT CASE WHEN GROUPING(device_id) = 0 THEN 'device_id' ELSE 'ip' END AS kind,
           CASE WHEN GROUPING(device_id) = 0 THEN device_id ELSE ip END AS dev,
-          CAST("at" AS DATE) AS day, id_number, MIN(class_id) AS class_id, COUNT(DISTINCT class_id) AS classes_n,
+          CAST("at" AS DATE) AS day, id_number, MIN(class_id) AS class_id, MAX(class_id) AS other_class_id,
           MIN("at") AS first_at, MAX("at") AS last_at, COUNT(*) AS events_n
         FROM online_events
         GROUP BY GROUPING SETS ((device_id, CAST("at" AS DATE), id_number), (ip, CAST("at" AS DATE), id_number))),
       pk AS (SELECT * FROM p WHERE dev IS NOT NULL),
       dd AS (SELECT kind, dev, day, COUNT(*) AS people_n FROM pk GROUP BY kind, dev, day HAVING COUNT(*) >= ${minP})
-      SELECT pk.dev AS subject_id, pk.kind, pk.day, dd.people_n, pk.id_number, pk.class_id, pk.classes_n,
+      SELECT pk.dev AS subject_id, pk.kind, pk.day, dd.people_n, pk.id_number, pk.class_id,
+        CASE WHEN pk.other_class_id <> pk.class_id THEN pk.other_class_id END AS other_class_id,
         pk.first_at, pk.last_at, pk.events_n, ${CLASS_COLS}
       FROM pk JOIN dd ON dd.kind = pk.kind AND dd.dev = pk.dev AND dd.day = pk.day
       ${CLASS_JOIN('pk')}`;
@@ -331,7 +391,8 @@ const ON_DEVICE_FARM: Rule = {
  * - daily time: learning time is the sum of the intervals ending at a learning event whose
  *   previous event is in the same login session (so every interval is ≤ the session gap and
  *   logout→login pauses never count), split at midnight between the two days, summed per
- *   person and day over all classes; more than `max_daily_hours` is flagged.
+ *   person and day over all classes (from the shared session summary); more than
+ *   `max_daily_hours` is flagged.
  */
 const ON_SPEED: Rule = {
   id: 'ON-SPEED',
@@ -350,10 +411,8 @@ const ON_SPEED: Rule = {
   async run(ctx) {
     const ratio = Number(ctx.params.max_speed_ratio);
     const maxDay = Number(ctx.params.max_daily_hours) * 3600;
-    const gap = gapSeconds(ctx);
     const w = `(PARTITION BY id_number, class_id, course_item ORDER BY "at", ${eventIdOrder(ctx)})`;
-    const pw = chainWindow(ctx);
-    const mid = ctx.d.epoch('CAST(CAST("at" AS DATE) AS TIMESTAMP)');
+    const t = await sessionSummary(ctx);
     const inner = `WITH lp AS (
         SELECT id_number, class_id, course_item, "at", position_s, ${ctx.d.epoch('"at"')} AS t,
           LAG("at") OVER ${w} AS prev_at, LAG(${ctx.d.epoch('"at"')}) OVER ${w} AS prev_t, LAG(position_s) OVER ${w} AS prev_pos
@@ -363,16 +422,9 @@ const ON_SPEED: Rule = {
           prev_at, "at", prev_pos, position_s, t - prev_t AS elapsed_s, position_s - prev_pos AS advanced_s,
           CAST(NULL AS DOUBLE PRECISION) AS learning_h, CAST(NULL AS VARCHAR) AS classes
         FROM lp WHERE prev_t IS NOT NULL AND position_s - prev_pos > ${ratio} * (t - prev_t)),
-      li AS (
-        SELECT id_number, class_id, CAST("at" AS DATE) AS day, t, prev_t, ${mid} AS mid FROM (
-          SELECT id_number, class_id, "at", type, ${ctx.d.epoch('"at"')} AS t,
-            LAG(${ctx.d.epoch('"at"')}) OVER ${pw} AS prev_t, LAG(type) OVER ${pw} AS prev_type
-          FROM online_events) e
-        WHERE type IN ${LEARNING} AND prev_t IS NOT NULL AND t - prev_t <= ${gap} AND prev_type <> 'logout'),
       pd AS (
-        SELECT id_number, class_id, day, SUM(t - GREATEST(prev_t, mid)) AS own_s,
-          SUM(CASE WHEN prev_t < mid THEN mid - prev_t ELSE 0 END) AS spill_s
-        FROM li GROUP BY id_number, class_id, day),
+        SELECT id_number, class_id, day, SUM(own_s) AS own_s, SUM(spill_s) AS spill_s FROM ${t} WHERE g = 'day'
+        GROUP BY id_number, class_id, day),
       dd AS (
         SELECT id_number, day, SUM(s) AS secs, MIN(class_id) AS class_id, STRING_AGG(DISTINCT class_id, ',') AS classes FROM (
           SELECT id_number, class_id, day, own_s AS s FROM pd
@@ -447,16 +499,11 @@ const ON_BOT: Rule = {
   async run(ctx) {
     const minN = Number(ctx.params.min_heartbeats);
     const maxSd = Number(ctx.params.max_stddev_seconds);
-    const inner = `WITH ${sessionCtes(ctx, ['device_id'])},
-      hb AS (
-        SELECT id_number, class_id, sess, "at", device_id,
-          t - LAG(t) OVER (PARTITION BY id_number, class_id, sess ORDER BY "at", ${eventIdOrder(ctx)}) AS dt
-        FROM os WHERE type = 'heartbeat'),
-      s AS (
-        SELECT id_number, class_id, sess, MIN("at") AS started_at, MAX("at") AS ended_at, COUNT(*) AS heartbeats,
-          AVG(dt) AS mean_interval_s, STDDEV_SAMP(dt) AS stddev_s, MIN(device_id) AS device_id
-        FROM hb GROUP BY id_number, class_id, sess
-        HAVING COUNT(*) >= ${minN} AND STDDEV_SAMP(dt) < ${maxSd})
+    const t = await sessionSummary(ctx);
+    const inner = `WITH s AS (
+        SELECT id_number, class_id, sess, s_at AS started_at, e_at AS ended_at, hb_n AS heartbeats,
+          hb_mean AS mean_interval_s, hb_sd AS stddev_s, device_id
+        FROM ${t} WHERE g = 'session' AND hb_n >= ${minN} AND hb_sd < ${maxSd})
       SELECT s.id_number AS subject_id, s.class_id, s.started_at, s.ended_at, s.heartbeats,
         s.mean_interval_s, s.stddev_s,
         s.device_id, ${CLASS_COLS}

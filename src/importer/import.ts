@@ -147,7 +147,9 @@ class Importer {
     let loaded = 0;
     let skipped = 0;
     for (const src of sources) {
+      const to = Date.now();
       const opened = await src.open();
+      if (TRACE) console.error(`[import] open ${src.name} ${Date.now() - to} ms`);
       const prev = recorded.get(src.name);
       if (prev) {
         if (prev.sha256 !== opened.sha256) {
@@ -161,7 +163,9 @@ class Importer {
         this.opts.onProgress?.({ file: src.name, rows: Number(prev.rows_read) });
         continue;
       }
+      const t = Date.now();
       const rows = await this.importSource(src, opened.sha256, opened.encoding, await opened.plan());
+      if (TRACE) console.error(`[import] file ${src.name} ${Date.now() - t} ms`);
       loaded++;
       this.opts.onProgress?.({ file: src.name, rows });
     }
@@ -356,6 +360,7 @@ class Importer {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
     const stubCleanup = `DELETE FROM persons WHERE src_file IS NULL AND id_number IN (SELECT id_number FROM persons WHERE src_file = $1)`;
 
+    const tc = Date.now();
     if (this.db.dialect === 'duckdb') {
       await this.db.transaction(async () => {
         await this.db.exec(`INSERT INTO ${e.name} (${cols.map(q).join(', ')}) ${okSql}`);
@@ -377,6 +382,7 @@ class Importer {
       });
       await this.duck(`INSERT INTO _zm_${e.name} SELECT ${keys.map(q).join(', ')} FROM ${final} WHERE _ok`);
     }
+    if (TRACE) console.error(`[import] commit ${Date.now() - tc} ms`);
     await this.duck('DROP TABLE IF EXISTS _zs; DROP TABLE IF EXISTS _zd; DROP TABLE IF EXISTS _zb; DROP TABLE IF EXISTS _zr');
     return read;
   }

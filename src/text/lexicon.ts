@@ -46,6 +46,8 @@ export interface CompiledLexicon {
   latinEnd: Uint8Array;
   /** Allow-list regular expressions over the normalised text (noise kept). */
   allowPatterns: RegExp[];
+  /** Per pattern: bit 1 = has an advert/certificate term, bit 2 = has a listing term. */
+  termKinds: Uint8Array;
   /** Canonical pattern strings (for the benchmark's baselines). */
   strings: string[];
   adjacentWindow: number;
@@ -219,9 +221,14 @@ function compile(): CompiledLexicon {
     latinStart[i] = isLatin(p[0]!) ? 1 : 0;
     latinEnd[i] = isLatin(p[p.length - 1]!) ? 1 : 0;
   });
+  const termKinds = new Uint8Array(patterns.length);
+  entries.forEach((list, i) => {
+    for (const e of list) if (e.kind === 'term') termKinds[i]! |= e.rule === 'PL-LISTING' ? 2 : 1;
+  });
   return {
     ac,
     entries,
+    termKinds,
     latinStart,
     latinEnd,
     allowPatterns: allow.patterns.map((p) => new RegExp(p.pattern, 'gu')),

@@ -92,6 +92,13 @@ describe('hard negatives stay negative', () => {
     expect(scanText('证书 包过').map((h) => h.term)).toEqual(['包过']);
   });
 
+  it('applies allow-list patterns far into a long text, and only around the hit', () => {
+    const pad = '培训课程介绍'.repeat(50);
+    expect(scanText(`${pad}《中華人民共和國勞動法》${pad}`)).toEqual([]);
+    expect(scanText(`${pad}中华人民共和国颁发${pad}《中华人民共和国劳动法》`).map((h) => h.start)).toEqual([pad.length]);
+    expect(scanText(`${pad}（中国）有限公司颁发证书`)).toEqual([]);
+  });
+
   it('does not let ordinary sentences run together', () => {
     expect(scanText('买了面包。过两天再来')).toEqual([]);
     expect(scanText('包\n过')).toEqual([]);

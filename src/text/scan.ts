@@ -189,6 +189,11 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   const L = lexicon();
   const k = run(text, L);
   if (rawPid.length === 0) return [];
+  // Most texts only contain context words (证书, 考试 …): leave before allocating anything.
+  const want = kind === 'listing' ? 2 : 1;
+  let any = false;
+  for (let r = 0; r < rawPid.length && !any; r++) any = (L.termKinds[rawPid[r]!]! & want) !== 0;
+  if (!any) return [];
 
   const terms: M[] = [];
   const ctx: M[] = [];
@@ -317,7 +322,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   if (hits.length === 0) return [];
   // The regular-expression part of the allow-list needs a second pass over the text, so it
   // runs only for the few texts that still have a hit.
-  const reSpans = MAY_NEED_REGEX.test(text) ? regexAllowSpans(text, L) : [];
+  const reSpans = MAY_NEED_REGEX.test(text) ? regexAllowSpans(text, L, hits) : [];
   if (reSpans.length) {
     const before = hits.length;
     const rest = hits.filter((h) => !reSpans.some(([a, b]) => a <= h.start && h.end <= b));
@@ -456,32 +461,66 @@ function noisePiece(cp: number): string {
   return p;
 }
 
-function regexAllowSpans(text: string, L: CompiledLexicon): [number, number][] {
+/**
+ * Characters of original text either side of a hit that the allow-list patterns look at
+ * (a law title in 《》 is well under this; a URL longer than this around a hit is not).
+ */
+const REGEX_WINDOW = 64;
+let winCodes = new Uint16Array(0);
+let winStart = new Int32Array(0);
+let winEnd = new Int32Array(0);
+
+function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly { start: number; end: number }[]): [number, number][] {
   if (L.allowPatterns.length === 0) return [];
-  let s = '';
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let i = 0; i < text.length; ) {
-    const cp = text.codePointAt(i)!;
-    const w = cp > 0xffff ? 2 : 1;
-    const v = entryOf(cp);
-    let piece: string;
-    if (v & F_NOISE) piece = noisePiece(cp);
-    else if (v & F_MULTI) piece = String.fromCodePoint(...expansionOf(cp));
-    else piece = String.fromCodePoint(v & CP_MASK);
-    for (let j = 0; j < piece.length; j++) {
-      starts.push(i);
-      ends.push(i + w);
-    }
-    s += piece;
-    i += w;
+  // Only windows around the hits are normalised and searched: a long text with one hit
+  // should not pay for a second pass over all of it.
+  const wins: [number, number][] = [];
+  for (const h of [...hits].sort((a, b) => a.start - b.start)) {
+    const a = Math.max(0, h.start - REGEX_WINDOW);
+    const b = Math.min(text.length, h.end + REGEX_WINDOW);
+    const last = wins[wins.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else wins.push([a, b]);
   }
   const spans: [number, number][] = [];
-  for (const re of L.allowPatterns) {
-    re.lastIndex = 0;
-    for (const m of s.matchAll(re)) {
-      if (m[0].length === 0) continue;
-      spans.push([starts[m.index]!, ends[m.index + m[0].length - 1]!]);
+  for (const [from, to] of wins) {
+    // Expansions (㍿ → 株式会社) can make the normalised window longer than the original.
+    const need = (to - from) * 4 + 8;
+    if (winCodes.length < need) {
+      winCodes = new Uint16Array(need);
+      winStart = new Int32Array(need);
+      winEnd = new Int32Array(need);
+    }
+    let n = 0;
+    const put = (piece: string, i: number, w: number) => {
+      for (let j = 0; j < piece.length && n < need; j++) {
+        winCodes[n] = piece.charCodeAt(j);
+        winStart[n] = i;
+        winEnd[n++] = i + w;
+      }
+    };
+    // A window may start inside a surrogate pair: step to the next code point.
+    let i = from > 0 && (text.charCodeAt(from) & 0xfc00) === 0xdc00 ? from + 1 : from;
+    while (i < to) {
+      const cp = text.codePointAt(i)!;
+      const w = cp > 0xffff ? 2 : 1;
+      const v = entryOf(cp);
+      if (v & F_NOISE) put(noisePiece(cp), i, w);
+      else if (v & F_MULTI) put(String.fromCodePoint(...expansionOf(cp)), i, w);
+      else if ((v & CP_MASK) < 0x10000 && n < need) {
+        winCodes[n] = v & CP_MASK;
+        winStart[n] = i;
+        winEnd[n++] = i + w;
+      } else put(String.fromCodePoint(v & CP_MASK), i, w);
+      i += w;
+    }
+    const s = String.fromCharCode.apply(null, winCodes.subarray(0, n) as unknown as number[]);
+    for (const re of L.allowPatterns) {
+      re.lastIndex = 0;
+      for (const m of s.matchAll(re)) {
+        if (m[0].length === 0) continue;
+        spans.push([winStart[m.index]!, winEnd[m.index + m[0].length - 1]!]);
+      }
     }
   }
   return spans;

@@ -122,9 +122,15 @@ function compute(cp: number): number {
   if (nfkc !== ch.toLowerCase()) flags |= F_WIDTH;
   const parts: number[] = [];
   let partFlags = 0;
-  for (const p of nfkc) {
+  for (let p of nfkc) {
     // Radical-supplement forms are symbols (So) to Unicode, but letters to a reader.
     if (NOISE_RE.test(p) && VARIANTS[p] === undefined) continue;
+    // Pinyin written with tone marks (bāo guò, lǜ) is plain pinyin: drop the marks, ü → v
+    // as in the lexicon's pinyin forms. Not a 'via' of its own: the hit says 'pinyin'.
+    if (p > '\u007f' && p < '\u0250') {
+      const d = p.normalize('NFD');
+      if (/^[a-z]\p{M}+$/u.test(d)) p = d.startsWith('u\u0308') ? 'v' : d[0]!;
+    }
     const c = convertCjk(p.codePointAt(0)!);
     partFlags |= c.flags;
     parts.push(c.cp);

@@ -31,6 +31,8 @@ describe('evasions are caught', () => {
     ['zhiyezige证书', '职业资格', 'zhiyezige', ['pinyin']],
     ['zhi业资格证书', '职业资格', 'zhi业资格', ['pinyin']],
     ['宝过 拿证', '包过', '宝过', ['homophone']],
+    ['bāo guò 拿证', '包过', 'bāo guò', ['noise', 'pinyin']],
+    ['ＢＡＯＧＵＯ证书', '包过', 'ＢＡＯＧＵＯ', ['width', 'pinyin']],
     ['职业姿格证书', '职业资格', '职业姿格', ['homophone']],
     ['⾝份证', '', '', []], // Kangxi radical form of 身: normalised, no term
     ['囯家认证证书', '国家', '囯家', ['variant']],
@@ -143,6 +145,8 @@ describe('rule-specific conditions', () => {
     expect(scanText('颁发机关：人社局')).toMatchObject([{ rule: 'AD-AGENCY', term: '人社局', context: { term: '颁发' } }]);
     expect(scanText('人力資源和社會保障部監製')).toMatchObject([{ rule: 'AD-AGENCY', term: '人力资源和社会保障部' }]);
     expect(scanText('人社局备案 证书可查')).toEqual([]);
+    expect(scanText('人力资源和社会保障部', { kind: 'certificate' })).toMatchObject([{ rule: 'AD-AGENCY' }]);
+    expect(scanText('人力资源和社会保障部', { kind: 'ad' })).toEqual([]);
     expect(scanText('正规人社证 全国联网')).toMatchObject([
       { rule: 'AD-AGENCY', term: '人社证', category: 'government-certificate' },
       { rule: 'AD-TERMS', term: '全国', context: { term: '联网' } },

@@ -276,8 +276,9 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
         break;
       case 'agencyCue': {
         const c = nearest(m, agencyCues, NEAR_AGENCY, L.issuerCueWindow);
-        if (!c) continue;
-        context = c;
+        // On a certificate, naming a government body is naming it as the issuer.
+        if (!c && kind !== 'certificate') continue;
+        context = c ?? context;
         break;
       }
       case 'claimCue': {

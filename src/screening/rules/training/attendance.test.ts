@@ -43,6 +43,8 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
       ses('S9', 'C2', '2023-08-06 08:00:00', '2023-08-06 18:00:00'),
       ses('S10', 'C1', '2023-08-06 09:00:00', '2023-08-06 10:00:00'),
       ses('S11', 'C1', '2023-08-06 12:00:00', '2023-08-06 13:00:00'),
+      ses('S12', 'C1', '2023-08-10 08:00:00', '2023-08-12 20:00:00'), // a (bad) three-day session
+      ses('S13', 'C3', '2023-08-11 09:00:00', '2023-08-11 10:00:00'),
     ]);
     const at = (id: string, sessions: string[]) => sessions.map((sid) => att(sid, id, '2023-08-01 00:00:00'));
     await insert(s.db, 'attendance', [
@@ -51,9 +53,10 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
       ...at('C', ['S5', 'S6']),
       ...at('D', ['S7', 'S8']),
       ...at('E', ['S9', 'S10', 'S11']),
+      ...at('F', ['S12', 'S13']),
     ]);
     const f = await run(s.db, OVERLAP);
-    expect(f.map((x) => x.subject.id)).toEqual(['A', 'C', 'E']);
+    expect(f.map((x) => x.subject.id)).toEqual(['A', 'C', 'E', 'F']);
     const a = f[0]!;
     expect(a.summary).toContain('C1 与 C2');
     expect(a.summary).toContain('2023-08-02 10:59–11:00');
@@ -67,8 +70,9 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
     expect(e.evidence.pairs).toBe(2);
     expect((e.evidence.rows as { session_1: string; session_2: string }[]).map((r) => `${r.session_1}/${r.session_2}`)).toEqual(['S9/S10', 'S9/S11']);
     expect(c.score).toBeGreaterThan(a.score); // across institutions weighs more
+    expect(f[3]!.summary).toContain('2023-08-11 09:00–10:00');
     // the threshold is a setting: at 0 minutes the 59-second overlap counts too
-    expect((await run(s.db, OVERLAP, { min_overlap_minutes: 0 })).map((x) => x.subject.id)).toEqual(['A', 'B', 'C', 'E']);
+    expect((await run(s.db, OVERLAP, { min_overlap_minutes: 0 })).map((x) => x.subject.id)).toEqual(['A', 'B', 'C', 'E', 'F']);
   });
 
   it('TR-BULK-SIGNIN: 10 in one second or 10 on one device flag, 9 do not', async () => {

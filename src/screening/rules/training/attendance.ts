@@ -18,11 +18,10 @@ const sample = (ev: Row[], keys: string[], n = 20) =>
  * overlap by at least the threshold, both signed in by the person.
  * Performance (20M attendance rows): one aggregate pass gives each (person, class) the
  * span of the sessions attended; only (person, class) whose spans overlap another class's
- * span are paired session by session. No window over attendance, no all-pairs join.
+ * span are paired session by session, on (person, day) — see pairsCte. No window over
+ * attendance, no all-pairs join.
  */
 function overlapPairs(ctx: RuleContext): string {
-  const { d } = ctx;
-  const secs = 60 * p(ctx, 'min_overlap_minutes');
   return `
   WITH a AS NOT MATERIALIZED (
     SELECT a.id_number, s.session_id, s.class_id, s.starts_at, s.ends_at
@@ -34,20 +33,46 @@ function overlapPairs(ctx: RuleContext): string {
     SELECT DISTINCT x.id_number, x.class_id
       FROM span x JOIN span y ON y.id_number = x.id_number AND y.class_id <> x.class_id AND x.f < y.t AND y.f < x.t),
   ca AS MATERIALIZED (SELECT a.* FROM a JOIN cp ON cp.id_number = a.id_number AND cp.class_id = a.class_id),
-  pairs AS (
-    SELECT x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
-           y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
-           GREATEST(x.starts_at, y.starts_at) AS overlap_from, LEAST(x.ends_at, y.ends_at) AS overlap_to
-      FROM ca x JOIN ca y ON y.id_number = x.id_number AND y.class_id <> x.class_id
-       AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
-       AND y.starts_at < x.ends_at
-     WHERE ${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}),
+  ${pairsCte(ctx, 'ca')},
   px AS MATERIALIZED (
     SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
            COALESCE(c2.region_code, i2.region_code) AS region_2,
            row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
       FROM pairs LEFT JOIN classes c1 ON c1.class_id = pairs.class_1 LEFT JOIN classes c2 ON c2.class_id = pairs.class_2
       LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
+}
+
+/**
+ * `pairs AS (…)`: overlapping session pairs of different classes among the rows of CTE
+ * `src` (id_number, session_id, class_id, starts_at, ends_at). Overlapping sessions share
+ * a calendar day, so the join is an equi-join on (person, day) — each session is expanded
+ * to its start and end day — instead of pairing all of a person's sessions (a person or
+ * teacher with hundreds of sessions would make that quadratic). Sessions spanning more than
+ * two days are also compared with sessions starting on their middle days (rare, small).
+ */
+export function pairsCte(ctx: RuleContext, src: string): string {
+  const { d } = ctx;
+  const secs = 60 * p(ctx, 'min_overlap_minutes');
+  const pairCols = `x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
+           y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
+           GREATEST(x.starts_at, y.starts_at) AS overlap_from, LEAST(x.ends_at, y.ends_at) AS overlap_to`;
+  const cond = `y.id_number = x.id_number AND y.class_id <> x.class_id
+       AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
+       AND y.starts_at < x.ends_at`;
+  const enough = `${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}`;
+  return `xd AS (
+    SELECT ${src}.*, CAST(starts_at AS DATE) AS day FROM ${src}
+    UNION ALL
+    SELECT ${src}.*, CAST(ends_at AS DATE) FROM ${src} WHERE CAST(ends_at AS DATE) <> CAST(starts_at AS DATE)),
+  pairs AS (
+    SELECT ${pairCols}
+      FROM xd x JOIN ${src} y ON y.id_number = x.id_number AND CAST(y.starts_at AS DATE) = x.day AND ${cond}
+     WHERE ${enough}
+    UNION ALL
+    SELECT ${pairCols}
+      FROM ${src} x JOIN ${src} y ON ${cond}
+       AND CAST(y.starts_at AS DATE) > CAST(x.starts_at AS DATE) AND CAST(y.starts_at AS DATE) < CAST(x.ends_at AS DATE)
+     WHERE ${d.daysBetween('CAST(x.ends_at AS DATE)', 'CAST(x.starts_at AS DATE)')} >= 2 AND ${enough})`;
 }
 
 /** Per-subject aggregate of `px` plus its first pairs as evidence (shared by TR-OVERLAP and TR-TEACHER-CLASH). */

@@ -37,9 +37,13 @@ describe.each(ENGINES)('training teaching rules on %s', (engine) => {
       ses('S6', 'C1', '2023-08-05 10:00:00', '2023-08-05 12:00:00', 'T3'),
       ses('S7', 'C1', '2023-08-06 09:00:00', '2023-08-06 11:00:00', null),
       ses('S8', 'C3', '2023-08-06 09:00:00', '2023-08-06 11:00:00', null),
+      // T4 teaches many sessions of C1 (one a day) and one of C3 that clashes with the 5th
+      ...Array.from({ length: 9 }, (_, k) => ses(`T4-${k}`, 'C1', `2023-08-1${k} 09:00:00`, `2023-08-1${k} 11:00:00`, 'T4')),
+      ses('T4-x', 'C3', '2023-08-15 10:30:00', '2023-08-15 12:00:00', 'T4'),
     ]);
     const f = await run(s.db, CLASH);
-    expect(f.map((x) => x.subject.id)).toEqual(['T1']);
+    expect(f.map((x) => x.subject.id)).toEqual(['T1', 'T4']);
+    expect(f[1]!.evidence.rows).toEqual([expect.objectContaining({ session_1: 'T4-5', session_2: 'T4-x', overlap_from: '2023-08-15 10:30:00', overlap_to: '2023-08-15 11:00:00' })]);
     expect(f[0]!.summary).toContain('C1 与 C2');
     expect(f[0]!.summary).toContain('2023-08-03 00:00–00:01');
     expect(f[0]!.institution_id).toBe('I2');

@@ -2,7 +2,7 @@
  * Training rules on who teaches: TR-TEACHER-CLASH, TR-SUBCONTRACT.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { PAIRS_SELECT } from './attendance.ts';
+import { PAIRS_SELECT, pairsCte } from './attendance.ts';
 import { listIds, maskId, minute, onePass, p, param, pct, refs, scoreAbove, str, timeRange } from '../util.ts';
 
 /**
@@ -27,15 +27,8 @@ function clashPairs(ctx: RuleContext): string {
   cand AS (
     SELECT DISTINCT id_number FROM w
      WHERE prev_end IS NOT NULL AND ${d.epoch('LEAST(prev_end, ends_at)')} - ${d.epoch('starts_at')} >= ${secs}),
-  ct AS (SELECT t.* FROM t JOIN cand ON cand.id_number = t.id_number),
-  pairs AS (
-    SELECT x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
-           y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
-           GREATEST(x.starts_at, y.starts_at) AS overlap_from, LEAST(x.ends_at, y.ends_at) AS overlap_to
-      FROM ct x JOIN ct y ON y.id_number = x.id_number AND y.class_id <> x.class_id
-       AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
-       AND y.starts_at < x.ends_at
-     WHERE ${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}),
+  ct AS MATERIALIZED (SELECT t.* FROM t JOIN cand ON cand.id_number = t.id_number),
+  ${pairsCte(ctx, 'ct')},
   px AS MATERIALIZED (
     SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
            COALESCE(c2.region_code, i2.region_code) AS region_2,

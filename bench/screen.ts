@@ -6,13 +6,12 @@
 import pg from 'pg';
 import { ENTITY_NAMES } from '../src/dataset/entities.ts';
 import { displayWidth } from '../src/cli/screen.ts';
+import { importDataset } from '../src/importer/import.ts';
 import { runScreening, type ScreeningReport } from '../src/screening/engine.ts';
 import type { Db } from '../src/store/db.ts';
 import { openStore } from '../src/store/index.ts';
 import { redactUrl } from '../src/store/postgres.ts';
 
-// Dynamic so that this module loads before the importer lands.
-const IMPORTER: string = '../src/importer/index.ts';
 
 const pad = (s: string, w: number, right = false) => {
   const fill = ' '.repeat(Math.max(0, w - displayWidth(s)));
@@ -86,12 +85,9 @@ export async function benchScreen(opts: { db: string; pgUrl?: string; pgDataset?
   } finally {
     await duck.close();
   }
-  const rss = process.resourceUsage().maxRSS;
-  if (!opts.pgUrl) {
-    printReport(rep);
-    console.log(`  峰值内存 (max RSS) ${mb(rss)}`);
-    return;
-  }
+  printReport(rep);
+  console.log(`  峰值内存 (max RSS) ${mb(process.resourceUsage().maxRSS)}`);
+  if (!opts.pgUrl) return;
   await ensurePgDatabase(opts.pgUrl);
   const pgDb = await openStore({ databaseUrl: opts.pgUrl });
   let prep: ScreeningReport;
@@ -99,8 +95,9 @@ export async function benchScreen(opts: { db: string; pgUrl?: string; pgDataset?
     const rows = await entityRows(pgDb);
     if ([...rows.values()].every((n) => n === 0) && opts.pgDataset) {
       console.log(`导入 ${opts.pgDataset} → PostgreSQL ${redactUrl(opts.pgUrl)} …`);
-      const { importDataset } = await import(IMPORTER);
+      const t = performance.now();
       await importDataset(pgDb, opts.pgDataset);
+      console.log(`  导入用时 ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
     console.log(`PostgreSQL ${redactUrl(opts.pgUrl)}`);
     printRows(await entityRows(pgDb));
@@ -108,6 +105,7 @@ export async function benchScreen(opts: { db: string; pgUrl?: string; pgDataset?
   } finally {
     await pgDb.close();
   }
+  console.log('PostgreSQL / DuckDB');
   printReport(rep, prep);
   const a = clueKeys(rep);
   const b = clueKeys(prep);

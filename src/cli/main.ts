@@ -5,6 +5,11 @@
  */
 import { Command } from 'commander';
 import { ZhiliError } from '../errors.ts';
+import { registerDemo } from './demo.ts';
+import { registerGenerate } from './generate.ts';
+import { registerImport } from './import.ts';
+import { registerScan } from './scan.ts';
+import { registerScreen } from './screen.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhili');
@@ -15,6 +20,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('（使用 zhili --help 查看用法 / see zhili --help）')
     .configureOutput({ outputError: (str, write) => write(str) });
   program.addHelpCommand('help [command]', '显示某个命令的帮助 / help for a command');
+  registerDemo(program);
+  registerGenerate(program);
+  registerImport(program);
+  registerScreen(program);
+  registerScan(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as OpenCC from 'opencc-js';
 import { ENTITIES, ENTITY_NAMES, type EntityName } from '../dataset/entities.ts';
+import { zerr } from '../errors.ts';
 import { Rng } from './prng.ts';
 import { EntitySink, ensureDir, fileReports, type FileReport, type FileSpec } from './sink.ts';
 import { day, dateStr, at } from './time.ts';
@@ -103,7 +104,8 @@ const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 export async function generate(opts: GenerateOptions): Promise<GenerateSummary> {
   if (!(opts.scale > 0)) throw new Error('scale 必须为正数');
   const out = resolve(opts.out);
-  const tmp = out + '.tmp';
+  const tmp = out + '.synth-tmp';
+  await refuseForeignDir(out);
   await ensureDir(out);
   await ensureDir(tmp);
   const specs = opts.variant === 'messy' ? messySpecs() : cleanSpecs();
@@ -177,6 +179,23 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     files: names.length,
     bytes,
   };
+}
+
+/**
+ * The output directory is emptied first: refuse when it holds anything that does not look
+ * like a dataset (so `--out .` or a typo cannot wipe someone's files).
+ */
+async function refuseForeignDir(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const foreign = names.filter((n) => !/^[a-z_]+(-[\w-]+)?\.(csv|csv\.gz|xlsx|parquet)$/.test(n));
+  if (foreign.length > 0) {
+    throw zerr('generate.out_not_dataset', `输出目录 ${dir} 非空且含有非数据集文件（如 ${foreign[0]}），未做任何改动`, `output directory is not empty and holds non-dataset files; nothing was changed`);
+  }
 }
 
 // ---------------------------------------------------------------- clean world
@@ -291,7 +310,7 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
       claim: r.chance(0.9) ? {} : false,
     });
     for (const p of out.completers) {
-      if (r.chance(0.25)) queue.push(p);
+      if (r.chance(0.45)) queue.push(p);
       if (pool.length < poolMax) pool.push(p);
       else pool[r.int(0, poolMax - 1)] = p;
     }
@@ -313,7 +332,7 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
     const n = r.int(20, 50);
     for (let k = 0; k < n; k++) {
       let p: Person | undefined;
-      if (r.chance(0.5) && pool.length > 0) {
+      if (r.chance(0.75) && pool.length > 0) {
         const q = pool[r.int(0, pool.length - 1)]!;
         if (!q.examined && !q.insts.includes(inst.id) && !q.death) p = q;
       }

@@ -526,7 +526,7 @@ const evaluation: Fam = (P, w, r) => {
     const inst4 = evals.find((i) => i.scopes.some((s) => s.levels.includes(4)))!;
     const a = P.fresh(2);
     P.exam({ inst: inst4, occ: inst4.scopes.find((s) => s.levels.includes(4))!.occ, level: 4, planted: a.map((p) => ({ person: p, pass: true, basis: 'experience', exp: 2 })) });
-    const inst3 = evals.find((i) => i.scopes.some((s) => s.levels.includes(3)))!;
+    const inst3 = evals.find((i) => i.scopes.some((s) => s.levels.includes(3))) ?? freshEval();
     const b = P.fresh(3);
     P.exam({
       inst: inst3,

@@ -361,3 +361,14 @@ describe('messy variant', () => {
     expect(readFileSync(messy + '.answers.jsonl', 'utf8')).toBe(readFileSync(clean + '.answers.jsonl', 'utf8'));
   });
 });
+
+describe('safety', () => {
+  it('refuses to empty an output directory that holds non-dataset files', async () => {
+    const dir = join(root, 'foreign');
+    await generate({ out: dir, scale: 0.02, seed: 1, variant: 'clean' }); // a dataset may be overwritten
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'notes.txt'), 'keep me');
+    await expect(generate({ out: dir, scale: 0.02, seed: 1, variant: 'clean' })).rejects.toThrow(/非空/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});

@@ -459,7 +459,7 @@ export class World {
       occName: o.name,
       level,
       category,
-      hours: opts.hours ?? r.pick([24, 30, 42, 48, 60, 60, 72, 90]),
+      hours: opts.hours ?? r.pick([24, 30, 42, 48, 60, 60, 72, 90, 120]),
       subsidy: opts.subsidy ?? r.pick([800, 1000, 1200, 1500, 1800, 2000, 2400]),
       from: opts.from ?? r.pick(['2021-01-01', '2022-01-01', '2022-07-01']),
       to: opts.to ?? null,

@@ -52,6 +52,9 @@ export interface CompiledLexicon {
   strings: string[];
   adjacentWindow: number;
   pinyinWindow: number;
+  weakWindow: number;
+  /** Longest pattern, in code points (bounds searches around a match). */
+  maxLen: number;
   disclaimerWindow: number;
   issuerCueWindow: number;
   claimWindow: number;
@@ -141,6 +144,7 @@ function compile(): CompiledLexicon {
     credential: string[];
     adjacentWindow: number;
     pinyinWindow: number;
+    weakWindow: number;
     disclaimers: string[];
     disclaimerWindow: number;
     notDisclaimers: string[];
@@ -235,6 +239,8 @@ function compile(): CompiledLexicon {
     strings,
     adjacentWindow: ctx.adjacentWindow,
     pinyinWindow: ctx.pinyinWindow,
+    weakWindow: ctx.weakWindow,
+    maxLen: patterns.reduce((m, p) => Math.max(m, p.length), 0),
     disclaimerWindow: ctx.disclaimerWindow,
     issuerCueWindow: agency.issuerCueWindow,
     claimWindow: quals.claimWindow,

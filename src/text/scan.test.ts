@@ -178,6 +178,29 @@ describe('rule-specific conditions', () => {
   });
 });
 
+describe('property: a long text scans like its lines', () => {
+  const PHRASES = ['国家认证 心理咨询师证书 包过', '全国通用 职业资格证书', '人社部颁发', '面包过期', '中国银行', 'ＢＧ拿证',
+    '本证书不是职业资格证书', '培训课程', '证书 考试 等级', '《中华人民共和国劳动法》', '包 過', '，', ' ', '中国', 'baoguo 拿证'];
+  it('gives the same hits, shifted, for lines joined by line breaks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...PHRASES), { maxLength: 8 }).map((a) => a.join('')), { minLength: 1, maxLength: 30 }), (lines) => {
+        const expected: Hit[] = [];
+        let off = 0;
+        for (const l of lines) {
+          for (const h of scanText(l)) {
+            const shifted = { ...h, start: h.start + off, end: h.end + off };
+            if (h.context) shifted.context = { ...h.context, start: h.context.start + off, end: h.context.end + off };
+            expected.push(shifted);
+          }
+          off += l.length + 1;
+        }
+        expect(scanText(lines.join('\n'))).toEqual(expected);
+      }),
+      { numRuns: 100, seed: 3 },
+    );
+  });
+});
+
 describe('property: spans slice exactly the term with its inner noise', () => {
   const NOISE = [' ', '\u3000', '\u00a0', '\u200b', '\u200c', '\u200d', '\ufeff', '-', '_', '·', '*', '~', '/', '|', '#',
     '"', '“', '”', '…', '、', '，', ',', '🔥', '😀', '\ufe0f', '\u0336', '♥', '★', '【', '】'];

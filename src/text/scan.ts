@@ -243,10 +243,11 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   }
   if (terms.length === 0) return [];
 
+  const allow = new SpanIndex(allowSpans);
   // Words inside an allow-listed name are part of that name, not context or cues
   // (等级 in 全国计算机等级考试, 国家职业资格 in 国家职业资格目录).
   if (allowSpans.length) {
-    const free = (m: M) => !allowSpans.some(([a, b]) => a <= uStart[m.s]! && uEnd[m.t]! <= b);
+    const free = (m: M) => !allow.contains(uStart[m.s]!, uEnd[m.t]!);
     for (const list of [ctx, agencyCues, claimCues, saleCues]) {
       const kept = list.filter(free);
       if (kept.length !== list.length) list.splice(0, list.length, ...kept);
@@ -255,13 +256,14 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   negs = negList;
   notNegs = notNegList;
   disclaimerWindow = L.disclaimerWindow;
+  maxLen = L.maxLen;
   const usableSaleCues = saleCues.filter((c) => formOk(c, ctx, L) !== undefined);
 
   const hits: (Hit & { _s: number; _t: number })[] = [];
   for (const m of terms) {
     const start = uStart[m.s]!;
     const end = uEnd[m.t]!;
-    if (allowSpans.some(([a, b]) => a <= start && end <= b)) continue;
+    if (allow.contains(start, end)) continue;
     const fc = formOk(m, ctx, L);
     if (fc === undefined) continue;
     let context: M | undefined = fc ?? undefined;
@@ -269,7 +271,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
     switch (m.e.needs) {
       case 'weak':
         if (kind !== 'certificate') {
-          const c = nearest(m, ctx, NEAR_WEAK, 0);
+          const c = nearest(m, ctx, NEAR_WEAK, L.weakWindow);
           if (!c) continue;
           context ??= c;
         }
@@ -288,7 +290,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
         break;
       }
       case 'saleCue': {
-        const c = nearest(m, usableSaleCues, NEAR_SALE, 0);
+        const c = nearest(m, usableSaleCues, NEAR_SALE, Infinity);
         if (!c) continue;
         context = c;
         if (SEV_RANK[c.e.severity] > SEV_RANK[severity]) severity = c.e.severity;
@@ -325,17 +327,24 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   // runs only for the few texts that still have a hit.
   const reSpans = MAY_NEED_REGEX.test(text) ? regexAllowSpans(text, L, hits) : [];
   if (reSpans.length) {
-    const before = hits.length;
-    const rest = hits.filter((h) => !reSpans.some(([a, b]) => a <= h.start && h.end <= b));
-    if (rest.length !== before) hits.splice(0, hits.length, ...rest);
+    const re = new SpanIndex(reSpans);
+    const rest = hits.filter((h) => !re.contains(h.start, h.end));
+    if (rest.length !== hits.length) hits.splice(0, hits.length, ...rest);
   }
 
   // Overlapping hits of one rule collapse to the longest (国家职业资格 over 国家 and 职业资格);
   // the sort is stable, so on equal length the lexicon's first entry wins (包过 over 保过 for "baoguo").
+  // Occupied units are marked per rule, which keeps this linear on long texts.
   const kept: typeof hits = [];
   const byLen = [...hits].sort((a, b) => b._t - b._s - (a._t - a._s) || a._s - b._s);
+  const occupied = new Map<string, Uint8Array>();
   for (const h of byLen) {
-    if (kept.some((x) => x.rule === h.rule && x._s <= h._t && h._s <= x._t)) continue;
+    let occ = occupied.get(h.rule);
+    if (!occ) occupied.set(h.rule, (occ = new Uint8Array(k)));
+    let free = true;
+    for (let u = h._s; u <= h._t && free; u++) free = occ[u] === 0;
+    if (!free) continue;
+    occ.fill(1, h._s, h._t + 1);
     kept.push(h);
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
@@ -347,6 +356,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
 let negs: M[] = [];
 let notNegs: M[] = [];
 let disclaimerWindow = 0;
+let maxLen = 0;
 const NEAR_WEAK = 0;
 const NEAR_FORM = 1;
 const NEAR_AGENCY = 2;
@@ -367,33 +377,60 @@ function gapBetween(a: M, b: M): number {
   return a.t < b.s ? b.s - a.t - 1 : b.t < a.s ? a.s - b.t - 1 : -1;
 }
 
-/** The candidate of `list` nearest to `m` that qualifies under `mode` (w: its window). */
+/** Index of the first element of `list` (sorted by end unit `t`) with `t >= t0`. */
+function firstEndingFrom(list: M[], t0: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.t < t0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function qualifies(m: M, c: M, mode: number, w: number): boolean {
+  switch (mode) {
+    case NEAR_WEAK:
+      return !inside(c, m) && sameClause(c, m);
+    case NEAR_FORM:
+      return !overlaps(c, m) && uSent[c.s] === uSent[m.t];
+    case NEAR_AGENCY:
+      return gapBetween(m, c) >= 0 && sameClause(c, m);
+    case NEAR_CLAIM:
+      return !overlaps(c, m) && sameClause(c, m) && !isNegated(c, disclaimerWindow);
+    default:
+      return !overlaps(c, m);
+  }
+}
+
+/**
+ * The candidate of `list` nearest to `m` (at most `w` units between them) that qualifies
+ * under `mode`. Lists are sorted by end unit, so the search starts at `m` and walks outward:
+ * long texts with many context words stay linear.
+ */
 function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
   let best: M | undefined;
   let bestGap = Infinity;
-  for (const c of list) {
-    let ok: boolean;
-    switch (mode) {
-      case NEAR_WEAK:
-        ok = !inside(c, m) && sameClause(c, m);
-        break;
-      case NEAR_FORM:
-        ok = !overlaps(c, m) && uSent[c.s] === uSent[m.t] && gapBetween(m, c) <= w;
-        break;
-      case NEAR_AGENCY: {
-        const g = gapBetween(m, c);
-        ok = g >= 0 && g <= w && sameClause(c, m);
-        break;
-      }
-      case NEAR_CLAIM:
-        ok = !overlaps(c, m) && sameClause(c, m) && gapBetween(m, c) <= w && !isNegated(c, disclaimerWindow);
-        break;
-      default:
-        ok = !overlaps(c, m);
+  const at = firstEndingFrom(list, m.s);
+  // Before m: the gap only grows going back.
+  for (let i = at - 1; i >= 0; i--) {
+    const c = list[i]!;
+    const g = m.s - c.t - 1;
+    if (g > w || g >= bestGap) break;
+    if (qualifies(m, c, mode, w)) {
+      best = c;
+      bestGap = g;
+      break;
     }
-    if (!ok) continue;
+  }
+  // Overlapping m or after it: starts are at least t − maxLen + 1.
+  for (let i = at; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.t - maxLen - m.t > Math.min(w, bestGap)) break;
     const g = Math.abs(gapBetween(m, c));
-    if (g < bestGap) {
+    if (g > w || g >= bestGap) continue;
+    if (qualifies(m, c, mode, w)) {
       best = c;
       bestGap = g;
     }
@@ -403,10 +440,43 @@ function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
 
 /** A disclaimer (不是, 并非, 非 …, but not 非常) ends at most `w` units before `m`, same clause. */
 function isNegated(m: M, w: number): boolean {
-  for (const n of negs) {
-    if (n.t < m.s && m.s - n.t - 1 <= w && sameClause(n, m) && !notNegs.some((x) => inside(n, x))) return true;
+  for (let i = firstEndingFrom(negs, m.s) - 1; i >= 0; i--) {
+    const n = negs[i]!;
+    if (m.s - n.t - 1 > w) break;
+    if (!sameClause(n, m)) continue;
+    let masked = false;
+    for (let j = firstEndingFrom(notNegs, n.t); j < notNegs.length && notNegs[j]!.t <= n.t + maxLen && !masked; j++) {
+      masked = inside(n, notNegs[j]!);
+    }
+    if (!masked) return true;
   }
   return false;
+}
+
+/** Spans on the original text; answers "does one contain [start, end)?" in log time. */
+class SpanIndex {
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private readonly longest: number;
+  constructor(spans: [number, number][]) {
+    spans.sort((x, y) => x[0] - y[0]);
+    this.a = Int32Array.from(spans, (x) => x[0]);
+    this.b = Int32Array.from(spans, (x) => x[1]);
+    this.longest = spans.reduce((m, x) => Math.max(m, x[1] - x[0]), 0);
+  }
+  contains(start: number, end: number): boolean {
+    const { a, b } = this;
+    let lo = 0;
+    let hi = a.length;
+    const from = start - this.longest;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < a.length && a[i]! <= start; i++) if (b[i]! >= end) return true;
+    return false;
+  }
 }
 
 /**

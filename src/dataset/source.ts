@@ -12,6 +12,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -68,6 +69,24 @@ function bodyStream(path: string, gzip: boolean, onRaw?: (c: Buffer) => void): R
   return raw.pipe(gz);
 }
 
+/**
+ * Chunks of a plain file read into one reused buffer (no stream machinery: about twice as
+ * fast here). Consumers must copy what they keep past the next iteration.
+ */
+async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 * CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Streaming UTF-8 validity across chunk boundaries. */
 class Utf8Check {
   ok = true;
@@ -118,7 +137,7 @@ class Inspector {
     this.total += c.length;
     if (!this.headerDone) {
       const nl = c.indexOf(10);
-      this.headerBytes.push(nl < 0 ? c : c.subarray(0, nl + 1));
+      this.headerBytes.push(Buffer.from(nl < 0 ? c : c.subarray(0, nl + 1)));
       if (nl >= 0) this.headerDone = true;
     }
     if (!this.started) {
@@ -194,7 +213,7 @@ const reasonColumns = (want: number, got: number) => `列数不符：应为 ${wa
  */
 async function carefulPlan(path: string, gzip: boolean, tmp: string, onBytes?: (n: number) => void): Promise<ReadPlan> {
   const scanner = new CsvScanner();
-  for await (const c of bodyStream(path, gzip)) {
+  for await (const c of gzip ? bodyStream(path, gzip) : reusedChunks(path)) {
     scanner.push(c as Buffer);
     onBytes?.((c as Buffer).length);
   }
@@ -269,8 +288,10 @@ export async function inspectCsv(
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   const insp = new Inspector();
-  for await (const raw of bodyStream(file.path, gzip, (c) => hash.update(c))) {
+  const chunks = gzip ? bodyStream(file.path, gzip, (c) => hash.update(c)) : reusedChunks(file.path);
+  for await (const raw of chunks) {
     const c = raw as Buffer;
+    if (!gzip) hash.update(c);
     utf8.push(c);
     insp.push(c);
     onBytes?.(c.length);

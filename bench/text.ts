@@ -3,7 +3,8 @@
  * seeded, realistic Chinese advert text, against mint-filter and modern-ahocorasick given
  * the same lexicon strings without any normalisation. All three are fed line by line
  * (modern-ahocorasick goes superlinear on strings past ~65k characters on Node 20).
- * MB = 10^6 bytes of UTF-8; one thread.
+ * MB = 10^6 bytes of UTF-8; one thread. Both wall-clock and per-CPU-second rates are
+ * printed: on a shared machine only the latter is a per-core figure.
  */
 import { Mint } from 'mint-filter';
 import AhoCorasick from 'modern-ahocorasick';
@@ -80,10 +81,16 @@ export function generateAdvertText(mb: number, seed = 20231): string[] {
   return lines;
 }
 
-function time(fn: () => number): { ms: number; n: number } {
+/**
+ * Wall time and CPU time of `fn`. On a shared machine wall time depends on the other load;
+ * CPU time (user + system of this process, GC threads included) is the per-core figure.
+ */
+function time(fn: () => number): { ms: number; cpuMs: number; n: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const n = fn();
-  return { ms: performance.now() - t0, n };
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, n };
 }
 
 /** Run the benchmark on at least `mb` MB (defaults to 50) and print MB/s for each scanner. */
@@ -98,12 +105,16 @@ export async function benchText(opts: { mb: number }): Promise<void> {
     `text scan: ${(bytes / 1e6).toFixed(1)} MB of advert text (UTF-8), ${lines.length.toLocaleString('en')} lines, ` +
       `lexicon ${words.length} patterns / ${L.ac.stateCount} states; fed line by line, one thread`,
   );
-  const report = (name: string, r: { ms: number; n: number }, what: string) =>
-    console.log(`  ${name.padEnd(40)} ${((bytes / 1e6 / r.ms) * 1000).toFixed(1).padStart(7)} MB/s  (${(r.ms / 1000).toFixed(2)} s, ${r.n.toLocaleString('en')} ${what})`);
+  const report = (name: string, r: { ms: number; cpuMs: number; n: number }, what: string) =>
+    console.log(
+      `  ${name.padEnd(40)} ${((bytes / 1e6 / r.ms) * 1000).toFixed(1).padStart(7)} MB/s wall, ` +
+        `${((bytes / 1e6 / r.cpuMs) * 1000).toFixed(1).padStart(7)} MB/s per CPU-second  ` +
+        `(${(r.ms / 1000).toFixed(2)} s, ${r.n.toLocaleString('en')} ${what})`,
+    );
 
   // Each contender warms up on the same slice first, so table fills and JIT are not timed.
   const warm = lines.slice(0, 2000);
-  const mbps = (r: { ms: number }) => (bytes / 1e6 / r.ms) * 1000;
+  const mbps = (r: { cpuMs: number }) => (bytes / 1e6 / r.cpuMs) * 1000;
 
   for (const l of warm) scanText(l);
   const z = time(() => {
@@ -135,7 +146,7 @@ export async function benchText(opts: { mb: number }): Promise<void> {
   const okBase = mbps(z) > mbps(m) && mbps(z) > mbps(a);
   console.log(
     `  target ≥ 20 MB/s per core: ${ok20 ? '达标 met' : '未达标 not met'}; faster than both baselines: ${okBase ? '是 yes' : '否 no'}` +
-      ' (shared machine: compare the three in one run, not across runs)',
+      ' (judged on CPU time; on a shared machine compare the three within one run)',
   );
 }
 

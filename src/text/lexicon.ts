@@ -37,6 +37,15 @@ export interface PatternEntry {
   form: Form;
 }
 
+/** Settings for claims about occupations that are in no list (qualifications.json "unlisted"). */
+export interface UnlistedSpec {
+  claims: string[];
+  occupationEndings: string[];
+  notOccupations: string[];
+  maxOccupationLength: number;
+  severity: Severity;
+}
+
 export interface CompiledLexicon {
   ac: CodePointAC;
   /** Entries of each pattern id (one normalised string may mean several things). */
@@ -60,6 +69,9 @@ export interface CompiledLexicon {
   claimWindow: number;
   /** Qualification names of the 2021 catalog. */
   catalog: string[];
+  /** Normalised catalog names without their 资格 suffixes, plus aliases (注册会计师, 医师, 律师 …). */
+  catalogCores: string[];
+  unlisted: UnlistedSpec;
 }
 
 const dir = new URL('./lexicons/', import.meta.url);
@@ -139,6 +151,7 @@ function compile(): CompiledLexicon {
     pinyinOccupations: string[];
     claimCues: string[];
     claimWindow: number;
+    unlisted: UnlistedSpec & { catalogAliases: string[] };
   }>('qualifications.json');
   const ctx = load<{
     credential: string[];
@@ -245,6 +258,8 @@ function compile(): CompiledLexicon {
     issuerCueWindow: agency.issuerCueWindow,
     claimWindow: quals.claimWindow,
     catalog,
+    catalogCores: [...new Set([...cores, ...quals.unlisted.catalogAliases].map((c) => String.fromCodePoint(...normalizeTerm(c))))],
+    unlisted: quals.unlisted,
   };
 }
 

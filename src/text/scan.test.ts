@@ -168,6 +168,20 @@ describe('rule-specific conditions', () => {
     expect(scanText('中国 全国计算机等级考试')).toEqual([]);
     expect(rules(scanText('心理咨询师课程 学完可考取由人社部门监制的职业资格证'))).not.toContain('AD-FAKE-QUAL');
   });
+  it('AD-FAKE-QUAL also catches claims for occupations in no list, unless the catalog has them', () => {
+    const fake = (t: string) => scanText(t).filter((h) => h.rule === 'AD-FAKE-QUAL');
+    expect(fake('芳香理疗师国家职业资格证书')).toMatchObject([
+      { term: '国家职业资格', category: 'unlisted-occupation', severity: 'medium', start: 5, end: 11, context: { text: '芳香理疗师' } },
+    ]);
+    expect(fake('芳香理療師國家職業資格')).toMatchObject([{ context: { term: '芳香理疗师', text: '芳香理療師' } }]);
+    expect(fake('注册会计师国家职业资格')).toEqual([]); // in the catalog
+    expect(fake('高级技师国家职业资格一级')).toEqual([]); // a level, not an occupation
+    expect(fake('芳香理疗师非国家职业资格')).toEqual([]); // disclaimed
+    expect(fake('芳香理疗师 国家职业资格')).toEqual([]); // not written together: occupation unknown
+    // A listed occupation is reported once, as itself.
+    expect(fake('心理咨询师国家职业资格证').map((h) => h.term)).toEqual(['心理咨询师']);
+  });
+
   it('PL-LISTING needs a sale cue and applies only to listings', () => {
     expect(scanText('职业技能等级证书 考试辅导教材', { kind: 'listing' })).toEqual([]);
     expect(scanText('职业技能等级证书代办')).toEqual([]); // an advert: PL-LISTING is for listings

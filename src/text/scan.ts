@@ -322,10 +322,12 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
     hits.push(hit);
   }
 
+  if (kind !== 'listing') unlistedOccupationClaims(text, L, claimCues, hits);
+
   if (hits.length === 0) return [];
   // The regular-expression part of the allow-list needs a second pass over the text, so it
   // runs only for the few texts that still have a hit.
-  const reSpans = MAY_NEED_REGEX.test(text) ? regexAllowSpans(text, L, hits) : [];
+  const reSpans = regexAllowSpans(text, L, hits);
   if (reSpans.length) {
     const re = new SpanIndex(reSpans);
     const rest = hits.filter((h) => !re.contains(h.start, h.end));
@@ -491,6 +493,49 @@ function formOk(m: M, ctx: M[], L: CompiledLexicon): M | undefined | null {
   return nearest(m, ctx, NEAR_FORM, f === 'initials' ? L.adjacentWindow : L.pinyinWindow);
 }
 
+/**
+ * AD-FAKE-QUAL for occupations in no list: 国家职业资格 written right after a word that ends
+ * like an occupation (…师, …员, …工) that no catalog qualification ends. The hit is the
+ * claim; its context is the word before it (up to maxOccupationLength characters, as
+ * written, since where the occupation's name starts is not known).
+ */
+function unlistedOccupationClaims(text: string, L: CompiledLexicon, claimCues: M[], hits: (Hit & { _s: number; _t: number })[]): void {
+  const U = L.unlisted;
+  for (const c of claimCues) {
+    if (!U.claims.includes(c.e.term) || isNegated(c, L.disclaimerWindow)) continue;
+    const cs = uStart[c.s]!;
+    const ce = uEnd[c.t]!;
+    // Already explained by a listed occupation (心理咨询师国家职业资格).
+    if (hits.some((h) => h.rule === 'AD-FAKE-QUAL' && h.context?.start === cs && h.context.end === ce)) continue;
+    let word = '';
+    let u = c.s - 1;
+    while (u >= 0 && c.s - u <= U.maxOccupationLength && uEnd[u] === uStart[u + 1] && !(uFlags[u]! & F_MULTI)) {
+      const cp = uFlags[u]! & CP_MASK;
+      if (cp < 0x3400 || cp > 0x9fff) break;
+      word = String.fromCodePoint(cp) + word;
+      u--;
+    }
+    if (word.length < 2) continue;
+    if (!U.occupationEndings.some((e) => word.endsWith(e)) || U.notOccupations.some((e) => word.endsWith(e))) continue;
+    if (L.catalogCores.some((core) => word.endsWith(core))) continue;
+    const ws = uStart[c.s - word.length]!;
+    const we = uEnd[c.s - 1]!;
+    hits.push({
+      rule: 'AD-FAKE-QUAL',
+      term: c.e.term,
+      category: 'unlisted-occupation',
+      severity: U.severity,
+      start: cs,
+      end: ce,
+      text: text.slice(cs, ce),
+      via: viaOf(c),
+      context: { term: word, category: 'occupation', start: ws, end: we, text: text.slice(ws, we) },
+      _s: c.s,
+      _t: c.t,
+    });
+  }
+}
+
 function hasNoise(s: number, t: number): boolean {
   for (let u = s; u < t; u++) if (uStart[u + 1]! > uEnd[u]!) return true;
   return false;
@@ -513,17 +558,6 @@ function viaOf(m: M): Via[] {
   return v;
 }
 
-/**
- * Spans (on the original) of the allow-list's regular expressions, run over the text
- * normalised with its noise kept (so 《中華人民共和國勞動法》 and full-width brackets match).
- * Only called when there is a candidate hit, so its cost is off the hot path.
- */
-/**
- * Every allow-list pattern needs one of these in the original text (《…》, …法, (中国),
- * URLs, e-mail): a cheap test that spares the second pass on most texts.
- * Keep in step with allow.json's patterns.
- */
-const MAY_NEED_REGEX = /[《法(（﹙@＠:：.．]/;
 
 const NOISE_PIECES = new Map<number, string>();
 function noisePiece(cp: number): string {
@@ -541,6 +575,12 @@ let winCodes = new Uint16Array(0);
 let winStart = new Int32Array(0);
 let winEnd = new Int32Array(0);
 
+/**
+ * Spans (on the original) of the allow-list's regular expressions, run over windows of the
+ * text around the candidate hits, normalised with their noise kept (so 《中華人民共和國勞動法》
+ * and full-width brackets match). Only called when there is a candidate hit, so its cost
+ * is off the hot path.
+ */
 function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly { start: number; end: number }[]): [number, number][] {
   if (L.allowPatterns.length === 0) return [];
   // Only windows around the hits are normalised and searched: a long text with one hit

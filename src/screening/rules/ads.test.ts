@@ -48,6 +48,7 @@ describe.each(ENGINES)('advert and listing rules on %s', (engine) => {
       ['A06', 'certificate', '戊协会', null, '2023-05-01', '中华技能人才证书'], // certificate wording: 中华 counts
       ['A07', 'web', '己公司', null, '2023-05-01', '本证书不是职业资格证书'], // only a disclaimed hit
       ['A08', 'web', '乙评价中心', '91440000000000002X', '2023-05-01', '企业人力资源管理师国家职业资格二级'],
+      ['A09', 'web', '乙评价中心', '91440000000000002X', '2023-05-01', '芳香理疗师国家职业资格证书'], // registered, but no such qualification
     ];
     await store.db.exec(`INSERT INTO ads (ad_id, source, publisher_name, publisher_uscc, captured_on, text) VALUES
       ${ads.map((a) => `(${a.map(q).join(', ')})`).join(',\n')}`);
@@ -80,9 +81,11 @@ describe.each(ENGINES)('advert and listing rules on %s', (engine) => {
     expect((ag[0]!.evidence.hits as { term: string }[]).map((h) => h.term)).toEqual(['人社部', '国徽']);
     expect(ag[0]!.summary).toContain('人社部颁发');
     const fq = await run('AD-FAKE-QUAL');
-    expect(fq.map((x) => x.subject.id)).toEqual(['A01', 'A08']);
+    expect(fq.map((x) => x.subject.id)).toEqual(['A01', 'A08', 'A09']);
     expect(fq[1]!.institution_id).toBe('I2');
     expect(fq[1]!.summary).toContain('企业人力资源管理师');
+    expect(fq[2]!.severity).toBe('medium');
+    expect(fq[2]!.summary).toContain('芳香理疗师“国家职业资格”');
   });
 
   it('PL-LISTING needs an object and a sale cue; offsets are per field', async () => {

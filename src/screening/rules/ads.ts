@@ -240,7 +240,13 @@ const AD_FAKE_QUAL = adRule(
     description: '宣传材料或证书把不在《国家职业资格目录（2021年版）》内的职业（如2017年起的心理咨询师）宣称为国家职业资格。',
   },
   (ad, hits, publisher) => {
-    const occ = hits.filter((h) => !h.disclaimed).map((h) => `${describeHit(h)}${h.context ? `“${h.context.text}”` : ''}`);
+    const occ = hits
+      .filter((h) => !h.disclaimed)
+      .map((h) =>
+        h.category === 'unlisted-occupation'
+          ? `${h.context?.text ?? ''}“${h.text}”`
+          : `${describeHit(h)}${h.context ? `“${h.context.text}”` : ''}`,
+      );
     return `${where(ad)} ${String(ad.ad_id)}（发布者：${publisher}）将目录外职业宣称为国家职业资格：${[...new Set(occ)].slice(0, 4).join('、')}`;
   },
   false,

@@ -25,6 +25,11 @@ export interface ParamDef {
   description: string;
   min?: number;
   max?: number;
+  /**
+   * Extra check of a configured value at start (settings file, --set): return a Chinese
+   * explanation when the value is unusable (e.g. a condition table that does not parse).
+   */
+  validate?: (value: ParamValue) => string | undefined;
 }
 
 export type Params = Record<string, ParamValue>;

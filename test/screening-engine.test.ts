@@ -73,7 +73,10 @@ const ANY: Rule = {
   severity: 'high',
   needs: [],
   needsAny: ['ads', 'listings'],
-  params: [{ name: 'word', default: '包过', description: '词' }, { name: 'strict', default: false, description: '严格' }],
+  params: [
+    { name: 'word', default: '包过', description: '词', validate: (v) => (String(v).length > 4 ? '词不能超过 4 个字' : undefined) },
+    { name: 'strict', default: false, description: '严格' },
+  ],
   description: '测试规则。',
   run: async ({ db, params }) =>
     (await db.query<{ ad_id: string; text: string }>(`SELECT ad_id, text FROM ads`))
@@ -108,6 +111,7 @@ describe('settings validation', () => {
     [{ rules: { 'FK-NAME': { N: 11 } } }, /设置项 rules\.FK-NAME\.N 的值 11 超出范围 \[1, 10\]/],
     [{ rules: { 'FK-NAME': { enabled: 'no' } } }, /rules\.FK-NAME\.enabled 应为布尔值/],
     [{ rulez: {} }, /未知设置项 rulez/],
+    [{ rules: { 'FK-ANY': { word: '五个字的词' } } }, /设置项 rules\.FK-ANY\.word 的值 "五个字的词" 无效：词不能超过 4 个字/],
   ];
   it.each(bad)('rejects %j with one Chinese line naming the key', (input, re) => {
     let err: unknown;

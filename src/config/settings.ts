@@ -39,13 +39,19 @@ const KIND_ZH: Record<ParamKind, string> = { number: '数字', boolean: '布尔�
 
 function paramSchema(p: ParamDef): z.ZodType {
   const kind = kindOf(p);
+  let s: z.ZodType;
   if (kind === 'number') {
-    let s = z.number();
-    if (p.min !== undefined) s = s.min(p.min);
-    if (p.max !== undefined) s = s.max(p.max);
-    return s;
-  }
-  return kind === 'boolean' ? z.boolean() : z.string();
+    let n = z.number();
+    if (p.min !== undefined) n = n.min(p.min);
+    if (p.max !== undefined) n = n.max(p.max);
+    s = n;
+  } else s = kind === 'boolean' ? z.boolean() : z.string();
+  const check = p.validate;
+  if (!check) return s;
+  return s.superRefine((v, ctx) => {
+    const why = check(v as ParamValue);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
 }
 
 /** The zod schema of the settings file for a rule catalog (strict: unknown keys are errors). */
@@ -86,7 +92,7 @@ function describeIssue(issue: z.core.$ZodIssue, catalog: readonly Rule[], input:
       return `设置项 ${key} 的值 ${show(valueAt())} 超出范围 ${range}`;
     }
     default:
-      return `设置项 ${key} 无效：${issue.message}`;
+      return `设置项 ${key} 的值 ${show(valueAt())} 无效：${issue.message}`;
   }
 }
 

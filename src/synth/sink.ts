@@ -140,8 +140,7 @@ class CsvFile {
   readonly malformedRows: MalformedRow[] = [];
   private out: WriteStream | Gzip;
   private fileStream: WriteStream;
-  private buf: string[] = [];
-  private bufLen = 0;
+  private buf = '';
   /** Set when the stream asked us to wait; created at once so the event cannot be missed. */
   private drained: Promise<unknown> | null = null;
   private pending: MalformedWhy[];
@@ -167,16 +166,14 @@ class CsvFile {
   }
 
   private push(s: string): void {
-    this.buf.push(s);
-    this.bufLen += s.length;
-    if (this.bufLen > 1 << 16) this.flush();
+    this.buf += s;
+    if (this.buf.length > 1 << 19) this.flush();
   }
 
   private flush(): void {
-    if (this.bufLen === 0) return;
-    const s = this.buf.join('');
-    this.buf = [];
-    this.bufLen = 0;
+    if (this.buf.length === 0) return;
+    const s = this.buf;
+    this.buf = '';
     const bytes = this.spec.encoding === 'gb18030' ? iconv.encode(s, 'gb18030') : Buffer.from(s, 'utf8');
     if (!this.out.write(bytes) && !this.drained) this.drained = once(this.out, 'drain');
   }

@@ -146,9 +146,14 @@ class Importer {
     const recorded = new Map((await this.db.query<Recorded>('SELECT * FROM import_files')).map((r) => [r.file, r]));
     let loaded = 0;
     let skipped = 0;
-    for (const src of sources) {
+    // Inspect (hash, encoding) the next file while DuckDB works on this one.
+    let next = sources.length ? sources[0]!.open() : null;
+    for (let i = 0; i < sources.length; i++) {
+      const src = sources[i]!;
       const to = Date.now();
-      const opened = await src.open();
+      const opened = await next!;
+      next = i + 1 < sources.length ? sources[i + 1]!.open() : null;
+      next?.catch(() => undefined); // surfaced when awaited
       if (TRACE) console.error(`[import] open ${src.name} ${Date.now() - to} ms`);
       const prev = recorded.get(src.name);
       if (prev) {
@@ -343,18 +348,19 @@ class Importer {
       await this.duck(`INSERT INTO _zr VALUES ${vals.join(', ')}`);
     }
 
-    const [counts] = await this.duckRows<{ ok: string; bad: string }>(
-      `SELECT count(*) FILTER (WHERE _ok) AS ok, count(*) FILTER (WHERE NOT _ok) AS bad FROM ${final}`,
-    );
-    const okRows = Number(counts!.ok);
-    const badRows = Number(counts!.bad) + plan.rejects.length;
+    const [counts] = await this.duckRows<{ n: string; err: string }>('SELECT count(*) AS n, count(_err) AS err FROM _zs');
+    const dups = anyDup ? Number((await this.duckRows<{ n: string }>('SELECT count(*) AS n FROM _zd'))[0]!.n) : 0;
+    const okRows = Number(counts!.n) - Number(counts!.err) - dups;
+    const inFileBad = Number(counts!.err) + dups;
+    const badRows = inFileBad + plan.rejects.length;
     const read = okRows + badRows;
 
     const cols = storeColumns(e).map((c) => c.name);
     const sel = cols.map((c) => (c === 'src_file' ? lit(src.name) : c === 'src_line' ? '_line' : q(c))).join(', ');
     const okSql = `SELECT ${sel} FROM ${final} WHERE _ok`;
-    const qSql = `SELECT ${lit(src.name)} AS file, _line AS line, _col AS column_name, _reason AS reason, _qcontent AS content FROM ${final} WHERE NOT _ok
-      UNION ALL SELECT ${lit(src.name)}, line, col, reason, content FROM _zr`;
+    const qSql = `SELECT ${lit(src.name)} AS file, line, col AS column_name, reason, content FROM _zr${
+      inFileBad ? ` UNION ALL SELECT ${lit(src.name)}, _line, _col, _reason, _qcontent FROM ${final} WHERE NOT _ok` : ''
+    }`;
     const fileRow = [src.name, e.name, src.size, sha256, encoding, read, okRows, badRows, JSON.stringify(extraColumns), this.runId, isoLocal(new Date())];
     const fileSql = `INSERT INTO import_files (file, entity, size, sha256, encoding, rows_read, rows_loaded, rows_quarantined, extra_columns, run_id, imported_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
@@ -364,7 +370,7 @@ class Importer {
     if (this.db.dialect === 'duckdb') {
       await this.db.transaction(async () => {
         await this.db.exec(`INSERT INTO ${e.name} (${cols.map(q).join(', ')}) ${okSql}`);
-        await this.db.exec(`INSERT INTO import_quarantine (file, line, column_name, reason, content) ${qSql}`);
+        if (badRows) await this.db.exec(`INSERT INTO import_quarantine (file, line, column_name, reason, content) ${qSql}`);
         if (e.name === 'persons') await this.db.query(stubCleanup, [src.name]);
         await this.db.query(fileSql, fileRow);
       });

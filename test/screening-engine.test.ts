@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerScreen } from '../src/cli/screen.ts';
 import { getClue, getRun, listClues, clueId } from '../src/clues/repository.ts';
-import { loadSettings, parseSetOptions, validateSettings } from '../src/config/settings.ts';
+import { loadSettings, parseSetOptions, settingExamples, validateSettings } from '../src/config/settings.ts';
 import { renderRulesDoc, RULES_DOC_URL } from '../src/screening/docs.ts';
 import { runScreening, selectRules } from '../src/screening/engine.ts';
 import { CLUE_HEADERS_ZH, writeClues } from '../src/screening/output.ts';
@@ -163,6 +163,12 @@ describe('rule selection', () => {
 describe('docs/RULES.md', () => {
   it('is exactly what the rule metadata generates (run npx tsx src/screening/docs.ts)', () => {
     expect(readFileSync(RULES_DOC_URL, 'utf8')).toBe(renderRulesDoc());
+  });
+  it("its settings examples are valid for the registry's rules", () => {
+    const ex = settingExamples(RULES);
+    expect(() => validateSettings(JSON.parse(ex.json), RULES)).not.toThrow();
+    expect(() => parseSetOptions(ex.set, RULES)).not.toThrow();
+    if (RULES.length) expect(ex.set.length).toBeGreaterThan(0);
   });
   it('lists every rule with its params and defaults', () => {
     const doc = renderRulesDoc(CATALOG);

@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadSettings } from '../config/settings.ts';
+import { loadSettings, settingExamples } from '../config/settings.ts';
 import { runScreening, selectRules, resolveSettings, type ScreeningReport } from '../screening/engine.ts';
 import { checkOutFile, writeClues } from '../screening/output.ts';
 import { RULES } from '../screening/rules/index.ts';
@@ -67,7 +67,7 @@ export function registerScreen(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL 连接串（优先于 --db；也可用环境变量 DATABASE_URL）/ PostgreSQL URL')
     .option('--out <file>', '线索输出文件：.jsonl、.csv 或 .xlsx / write clues to FILE.jsonl|.csv|.xlsx')
     .option('--rules <list>', '只运行这些规则（编号或通配符，逗号分隔，如 TR-*,EV-PASS-RATE）/ rule ids or globs', collect)
-    .option('--set <rule.param=value>', '覆盖规则参数或启停（可重复，如 TR-FREQ.N=4、TR-AGE.enabled=false）/ override a setting', collect)
+    .option('--set <rule.param=value>', `覆盖规则参数或启停（可重复，如 ${settingExamples(RULES).set.join('、')}）/ override a setting`, collect)
     .option('--settings <file>', '设置文件（JSON，默认 zhili.settings.json）/ settings file')
     .action(async (o: { db?: string; databaseUrl?: string; out?: string; rules?: string[]; set?: string[]; settings?: string }) => {
       // Fail fast, before opening the store: settings and rule selection are checked first.

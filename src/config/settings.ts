@@ -3,7 +3,7 @@
  *
  * Format (JSON, `zhili.settings.json` in the working directory by default):
  *
- *   { "rules": { "TR-FREQ": { "N": 4 }, "TR-AGE": { "enabled": false } } }
+ *   { "rules": { "TR-FREQ": { "max_per_year": 4 }, "TR-AGE": { "enabled": false } } }
  *
  * Every key is checked against the rule catalog at start (zod): an unknown rule, an
  * unknown parameter, a value of the wrong type or out of the parameter's range is one
@@ -101,11 +101,11 @@ function describeIssue(issue: z.core.$ZodIssue, catalog: readonly Rule[], input:
  * (`settings.invalid`) whose message names every offending key, on one line.
  * `origin` says where the settings came from (file name or `--set`).
  */
-export function validateSettings(input: unknown, catalog: readonly Rule[], origin = '设置'): Settings {
+export function validateSettings(input: unknown, catalog: readonly Rule[], origin = '设置', originEn = 'settings'): Settings {
   const res = settingsSchema(catalog).safeParse(input);
   if (res.success) return res.data;
   const parts = res.error.issues.map((i) => describeIssue(i, catalog, input));
-  throw zerr('settings.invalid', `${origin}有误：${parts.join('；')}`, `invalid settings in ${origin}`, { issues: parts });
+  throw zerr('settings.invalid', `${origin}有误：${parts.join('；')}`, `invalid ${originEn}`, { issues: parts });
 }
 
 /**
@@ -127,7 +127,7 @@ export function loadSettings(catalog: readonly Rule[], file?: string): Settings 
   } catch (e) {
     throw zerr('settings.not_json', `设置文件 ${path} 不是有效的 JSON：${(e as Error).message}`, `settings file ${path} is not valid JSON`);
   }
-  return validateSettings(json, catalog, `设置文件 ${path} `);
+  return validateSettings(json, catalog, `设置文件 ${path} `, `settings file ${path}`);
 }
 
 /**
@@ -140,7 +140,7 @@ export function parseSetOptions(items: readonly string[], catalog: readonly Rule
   for (const item of items) {
     const m = /^\s*([^.=\s]+)\.([^=\s]+)\s*=(.*)$/.exec(item);
     if (!m) {
-      bad.push(`--set ${item} 格式应为 规则.参数=值（例如 TR-FREQ.N=4）`);
+      bad.push(`--set ${item} 格式应为 规则.参数=值（例如 ${settingExamples(catalog).set[0]}）`);
       continue;
     }
     const [, ruleId, name, rawValue] = m as unknown as [string, string, string, string];
@@ -157,7 +157,33 @@ export function parseSetOptions(items: readonly string[], catalog: readonly Rule
     ((out.rules![ruleId] ??= {}) as Record<string, unknown>)[name] = value;
   }
   if (bad.length) throw zerr('settings.invalid', bad.join('；'), 'invalid --set option');
-  return validateSettings(out, catalog, '--set 参数');
+  return validateSettings(out, catalog, '--set 参数', '--set option');
+}
+
+/**
+ * Examples for help texts and docs, taken from the catalog so that they stay valid: a
+ * numeric parameter of the first rule that has one (TR-FREQ's when present) and a rule to switch off.
+ */
+export function settingExamples(catalog: readonly Rule[]): { json: string; set: string[] } {
+  const numeric = (r: Rule) => r.params.find((p) => typeof p.default === 'number');
+  const withNum = catalog.find((r) => r.id === 'TR-FREQ' && numeric(r)) ?? catalog.find((r) => numeric(r));
+  const off = catalog.find((r) => r.id === 'TR-AGE') ?? catalog.find((r) => r !== withNum) ?? catalog[0];
+  const rules: Record<string, Record<string, unknown>> = {};
+  const set: string[] = [];
+  if (withNum) {
+    const p = numeric(withNum)!;
+    const v = Number(p.default) + 1;
+    rules[withNum.id] = { [p.name]: v };
+    set.push(`${withNum.id}.${p.name}=${v}`);
+  }
+  if (off) {
+    rules[off.id] = { ...rules[off.id], enabled: false };
+    set.push(`${off.id}.enabled=false`);
+  }
+  const json = `{ "rules": { ${Object.entries(rules)
+    .map(([id, o]) => `"${id}": { ${Object.entries(o).map(([k, v]) => `"${k}": ${JSON.stringify(v)}`).join(', ')} }`)
+    .join(', ')} } }`;
+  return { json, set };
 }
 
 /** Merge settings objects; later ones win key by key. */

@@ -2,6 +2,7 @@
  * docs/RULES.md is generated from the rule metadata by `renderRulesDoc()`;
  * regenerate with `npx tsx src/screening/docs.ts` (a test fails when the committed file differs).
  */
+import { settingExamples } from '../config/settings.ts';
 import { ENTITIES } from '../dataset/entities.ts';
 import { CLUE_HEADERS_ZH } from './output.ts';
 import { FAMILY_ORDER, FAMILY_ZH, SEVERITY_ZH, SUBJECT_ZH } from './labels.ts';
@@ -17,6 +18,7 @@ const paramText = (p: ParamDef) => {
 
 /** The Markdown of docs/RULES.md for a rule catalog (default: the registry). */
 export function renderRulesDoc(rules: readonly Rule[] = RULES): string {
+  const ex = settingExamples(rules);
   const out: string[] = [
     '# 筛查规则 (screening rules)',
     '',
@@ -52,10 +54,10 @@ export function renderRulesDoc(rules: readonly Rule[] = RULES): string {
     '每个阈值都是可设置的参数，每条规则都可以停用。设置文件为 JSON（`--settings FILE`，默认读取当前目录下存在的 `zhili.settings.json`）：',
     '',
     '```json',
-    '{ "rules": { "TR-FREQ": { "N": 4 }, "TR-AGE": { "enabled": false } } }',
+    ex.json,
     '```',
     '',
-    '命令行 `--set 规则.参数=值` 逐项覆盖设置文件，例如 `--set TR-FREQ.N=4`、`--set TR-AGE.enabled=false`。',
+    `命令行 \`--set 规则.参数=值\` 逐项覆盖设置文件，例如 ${ex.set.map((x) => `\`--set ${x}\``).join('、')}。`,
     '启动时即按下表校验：未知规则、未知参数、类型不符（数字、布尔值 true/false、文本）或超出取值范围，都会给出一行指明设置项的中文错误并停止。',
     '`--rules` 接受规则编号或通配符，以逗号分隔，例如 `--rules TR-*,EV-PASS-RATE`。',
     '',

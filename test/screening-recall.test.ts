@@ -39,7 +39,7 @@ async function importInto(db: Db, dir: string): Promise<void> {
 
 describe.skipIf(!READY)('screening recall on generated provinces', () => {
   const root = mkdtempSync(join(tmpdir(), 'zhili-recall-'));
-  const results = new Map<string, { answers: Answer[]; report: ScreeningReport; dir: string }>();
+  const results = new Map<string, { answers: Answer[]; report: ScreeningReport; dir: string; again?: ScreeningReport; stored: number }>();
 
   beforeAll(async () => {
     const { generate } = (await import(SYNTH.href)) as {
@@ -56,7 +56,10 @@ describe.skipIf(!READY)('screening recall on generated provinces', () => {
       try {
         await importInto(s.db, dir);
         const report = await runScreening(s.db);
-        results.set(`${ds.variant}-${ds.seed}`, { answers, report, dir });
+        // Re-running on the same data must add nothing and retire nothing.
+        const again = ds.seed === 1 ? await runScreening(s.db) : undefined;
+        const [stored] = await s.db.query<{ n: number }>(`SELECT count(*) AS n FROM clues WHERE active`);
+        results.set(`${ds.variant}-${ds.seed}`, { answers, report, dir, again, stored: Number(stored!.n) });
       } finally {
         await s.drop();
       }
@@ -70,6 +73,14 @@ describe.skipIf(!READY)('screening recall on generated provinces', () => {
     it('every rule of the registry ran (none skipped or failed)', () => {
       const { report } = get();
       expect(report.rules.filter((r) => r.status !== 'ran').map((r) => `${r.id}: ${r.status} ${r.reason ?? ''}`)).toEqual([]);
+    });
+
+    it('stores one active clue per finding; a re-run adds and retires none', () => {
+      const { report, again, stored } = get();
+      expect(stored).toBe(report.findings.length);
+      if (again) {
+        expect([again.newClues, again.deactivated, again.findings.length]).toEqual([0, 0, report.findings.length]);
+      }
     });
 
     it.each(RULES.map((r) => r.id))('%s: recall 1.0, no clue outside the answer key', (ruleId) => {

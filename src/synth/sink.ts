@@ -146,6 +146,8 @@ class CsvFile {
   private pending: MalformedWhy[];
   private lastCells: string[] | null = null;
   private readonly cols: ColumnDef[];
+  /** Data-row counts after which the pending malformed rows are written. */
+  private readonly at: number[];
 
   constructor(
     readonly path: string,
@@ -155,6 +157,9 @@ class CsvFile {
   ) {
     this.cols = ENTITIES[entity].columns;
     this.pending = [...(spec.malformed ?? [])];
+    let h = 7;
+    for (const ch of spec.file) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    this.at = [2 + (h % 5), 30 + (h % 41), 400 + (h % 317), 5000 + (h % 2003), 60000];
     this.fileStream = createWriteStream(path);
     if (spec.gzip) {
       const gz = createGzip({ level: 6 });
@@ -192,8 +197,9 @@ class CsvFile {
     this.rows++;
     this.line++;
     this.lastCells = cells;
-    // Malformed rows go in early (after data rows 2, 30, 400, …) so small files get them too.
-    if (this.pending.length > 0 && this.rows === [2, 30, 400, 5000, 60000][this.malformedRows.length]) this.plantMalformed();
+    // Malformed rows go in early (after about 2, 30, 400 … data rows) so small files get
+    // them too; the exact places depend on the file name.
+    if (this.pending.length > 0 && this.rows === this.at[this.malformedRows.length]) this.plantMalformed();
   }
 
   private plantMalformed(): void {

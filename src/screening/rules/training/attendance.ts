@@ -324,7 +324,7 @@ const SIGNIN_OUTSIDE: CodeRule = onePass({
         early: row.n_early,
         late: row.n_late,
         far: row.n_far,
-        max_km: row.max_km,
+        max_km: row.max_km == null ? null : Number(num(row.max_km, 2)),
         sample: ev.map((e) => ({ ...sample([e], ['session_id', 'id_number', 'checked_at', 'starts_at', 'ends_at'])[0], km: e.km == null ? null : Number(num(e.km, 2)), early: !!Number(e.early), late: !!Number(e.late), far: !!Number(e.far) })),
       },
       related: refs(['institution', [row.institution_id]]),

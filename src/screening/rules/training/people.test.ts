@@ -51,6 +51,7 @@ describe.each(ENGINES)('training people rules on %s', (engine) => {
     expect(f[0]!.summary).not.toContain('13800001111');
     expect(f[0]!.evidence.rows).toEqual([{ kind: 'phone', value: '13800001111', people: 5, id_numbers: ['P1', 'P2', 'P3', 'P4', 'P5'] }]);
     expect(f[0]!.region_code).toBe('440106');
+    expect(f[0]!.related).toEqual(['P1', 'P2', 'P3', 'P4', 'P5'].map((id) => ({ type: 'person', id })));
     const g = await run(s.db, SHARED, { min_people: 4 });
     expect(g.map((x) => (x.evidence.rows as unknown[]).length)).toEqual([2]);
   });

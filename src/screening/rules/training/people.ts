@@ -63,7 +63,7 @@ const SHARED_CONTACT: SqlRule = {
         min_people: p(ctx, 'min_people'),
         rows: ev.map((e) => ({ kind: e.kind, value: e.value, people: e.n, id_numbers: String(e.id_numbers ?? '').split(';').slice(0, 50) })),
       },
-      related: [],
+      related: refs(['person', ev.flatMap((e) => String(e.id_numbers ?? '').split(';')).slice(0, 20)]),
     };
   },
 };

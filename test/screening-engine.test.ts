@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerScreen } from '../src/cli/screen.ts';
+import { displayWidth, formatReportTable, registerScreen } from '../src/cli/screen.ts';
 import { getClue, getRun, listClues, clueId } from '../src/clues/repository.ts';
 import { loadSettings, parseSetOptions, settingExamples, validateSettings } from '../src/config/settings.ts';
 import { renderRulesDoc, RULES_DOC_URL } from '../src/screening/docs.ts';
@@ -157,6 +157,28 @@ describe('rule selection', () => {
     expect(selectRules(CATALOG, ['FK-ANY,FK-N*']).map((r) => r.id)).toEqual(['FK-NAME', 'FK-ANY']);
     expect(selectRules(CATALOG).map((r) => r.id)).toEqual(['FK-NAME', 'FK-DEV', 'FK-ANY']);
     expect(() => selectRules(CATALOG, ['FK-NAME', 'EV-*'])).toThrow(/未知规则：EV-\*/);
+  });
+});
+
+describe('per-rule table', () => {
+  it('aligns columns by display width (CJK counts double) and shows reasons', () => {
+    const table = formatReportTable({
+      runId: 1,
+      findings: [],
+      newClues: 0,
+      deactivated: 0,
+      ms: 0,
+      rules: [
+        { id: 'FK-NAME', title: '姓名过长', status: 'ran', clues: 12, ms: 1234, params: {} },
+        { id: 'FK-DEV', title: '设备', status: 'skipped', reason: '缺少数据：online_events（线上学习记录）', clues: 0, ms: 0, params: {} },
+      ],
+    });
+    const lines = table.split('\n');
+    expect(lines[2]).toMatch(/^FK-NAME \| 姓名过长 \|     12 \| 1\.23 s \| 完成$/);
+    expect(lines[3]).toMatch(/\| 跳过：缺少数据：online_events（线上学习记录）$/);
+    const bars = (l: string) => [...l].reduce<number[]>((acc, ch, i, arr) => (ch === '|' ? [...acc, displayWidth(arr.slice(0, i).join(''))] : acc), []);
+    expect(bars(lines[0]!)).toEqual(bars(lines[2]!));
+    expect(bars(lines[0]!)).toEqual(bars(lines[3]!));
   });
 });
 

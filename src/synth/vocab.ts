@@ -66,13 +66,13 @@ export const ADS_TERMS: readonly string[] = [
   '国家级证书 全国通用 包过班火热报名中',
 ];
 
-/** AD-AGENCY: posing as a government body (no AD-TERMS wording). */
+/** AD-AGENCY: posing as a government body (no AD-TERMS wording, no occupation named). */
 export const ADS_AGENCY: readonly string[] = [
-  '{occ}证书由人社部颁发，网上可查，终身有效，咨询{tel}',
-  '{occ}培训结业证书由人力资源和社会保障部监制，加盖国徽钢印',
-  '本{occ}课程经省人社厅认证，结业即可领证',
-  '{occ}证书经市场监管总局认证，权威可靠，欢迎报名',
-  '结业证书印有国徽图案，由市人社局颁发，{occ}班报名热线{tel}',
+  '结业证书由人社部颁发，网上可查，终身有效，咨询{tel}',
+  '培训结业证书由人力资源和社会保障部监制，加盖国徽钢印',
+  '本课程经省人社厅认证，结业即可领证',
+  '证书经市场监管总局认证，权威可靠，欢迎报名',
+  '结业证书印有国徽图案，由市人社局颁发，报名热线{tel}',
 ];
 
 /** AD-FAKE-QUAL: "national vocational qualification" for occupations not in the qualification catalog. */

@@ -25,7 +25,7 @@ const OUT = 'bench-out';
 const IMPORT_BENCH: string = './import.ts';
 const SCREEN_BENCH: string = './screen.ts';
 const TEXT_BENCH: string = './text.ts';
-const SYNTH: string = '../src/synth/index.ts';
+const SYNTH: string = '../src/synth/generate.ts';
 
 /** The dataset directory for a scale, generated on first use (clean variant, fixed seed). */
 export async function datasetAt(scale: number): Promise<string> {

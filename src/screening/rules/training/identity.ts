@@ -38,7 +38,7 @@ function chunks<T>(xs: T[], n: number): T[][] {
  * and validate with the same `parseIdNumber` the rest of zhili uses (one definition of
  * GB 11643). Only the invalid ones go back to SQL for their context (classes, exams).
  * An unknown 6-digit region code is a warning only (RULES.md): `parseIdNumber` treats it
- * as valid. `needs` is empty on purpose: any of the four tables is enough input.
+ * as valid. Any one of the four tables is enough input (`needsAny`).
  */
 const ID_INVALID: CodeRule = {
   kind: 'code',
@@ -48,6 +48,7 @@ const ID_INVALID: CodeRule = {
   subject: 'person',
   severity: 'medium',
   needs: [],
+  needsAny: ['enrollments', 'attendance', 'claim_items', 'exam_results'],
   params: [],
   description:
     '学员名单、考勤、补贴申领明细或考试成绩中出现不符合GB 11643的证件号码（校验码错误、出生日期不存在或晚于当前、省级代码不存在）。港澳台居民居住证与合法的15位旧号码视为有效。',

@@ -52,6 +52,8 @@ describe('evasions are caught', () => {
     expect(rules(scanText('国家认证 心理咨询师证书 包过'))).toEqual(['AD-TERMS', 'AD-FAKE-QUAL', 'AD-TERMS']);
     expect(scanText('全国通用 职业资格证书').map((h) => h.term)).toEqual(['全国', '职业资格']);
     expect(rules(scanText('人社部颁发'))).toEqual(['AD-AGENCY']);
+    // Naming an issuing body is AD-AGENCY; it is not by itself a claim of 国家职业资格 (AD-FAKE-QUAL).
+    expect(new Set(rules(scanText('公共营养师证书由人社部颁发，网上可查，终身有效')))).toEqual(new Set(['AD-AGENCY']));
     expect(scanText('国徽 钢印')).toMatchObject([{ rule: 'AD-AGENCY', term: '国徽', category: 'national-emblem' }]);
     expect(scanText('心理咨询师国家职业资格证')).toMatchObject([
       { rule: 'AD-FAKE-QUAL', term: '心理咨询师', context: { term: '国家职业资格' } },

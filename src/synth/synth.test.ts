@@ -357,6 +357,17 @@ describe('messy variant', () => {
     db.closeSync();
   });
 
+  it('holds the same rows as the clean variant once malformed rows are set aside', () => {
+    const sum = (m: Manifest) => {
+      const out: Record<string, number> = {};
+      for (const f of m.files) out[f.entity] = (out[f.entity] ?? 0) + f.rows - f.malformed;
+      return out;
+    };
+    const c = sum(JSON.parse(readFileSync(clean + '.manifest.json', 'utf8')));
+    expect(sum(manifest())).toEqual(c);
+    expect(Object.keys(c).length).toBe(19);
+  });
+
   it('plants the same rules as the clean variant of the same seed', () => {
     expect(readFileSync(messy + '.answers.jsonl', 'utf8')).toBe(readFileSync(clean + '.answers.jsonl', 'utf8'));
   });

@@ -58,7 +58,7 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
     case 'occupation_code':
       return { value: t, reason: null };
     case 'id_number':
-      return { value: `replace(${t}, 'x', 'X')`, reason: null };
+      return { value: `CASE WHEN contains(${t}, 'x') THEN replace(${t}, 'x', 'X') ELSE ${t} END`, reason: null };
     case 'uscc':
       return { value: `upper(${t})`, reason: null };
     case 'int':
@@ -118,7 +118,8 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
     case 'enum': {
       const values = col.values ?? [];
       return {
-        value: `CASE WHEN lower(${t}) IN (${values.map(lit).join(', ')}) THEN lower(${t}) END`,
+        // Most files already write the lower-case value: no lower() copy for those.
+        value: `CASE WHEN ${t} IN (${values.map(lit).join(', ')}) THEN ${t} WHEN lower(${t}) IN (${values.map(lit).join(', ')}) THEN lower(${t}) END`,
         reason: `'取值不在允许范围（${values.join('/')}）：' || ${shown}`,
       };
     }
@@ -159,7 +160,9 @@ export function stageSql(entity: EntityDef, headers: string[], relation: string,
     const tName = `t${j}`;
     const vName = `v${j}`;
     const eName = `e${j}`;
-    let tExpr = i === undefined ? 'CAST(NULL AS VARCHAR)' : `nullif(trim(c${i}, ' \t\u3000'), '')`;
+    // Trim only cells that need it: trim() copies every string, the guard does not.
+    const ws = [' ', '\t', '\u3000'].flatMap((w) => [`starts_with(c${i}, '${w}')`, `ends_with(c${i}, '${w}')`]).join(' OR ');
+    let tExpr = i === undefined ? 'CAST(NULL AS VARCHAR)' : `nullif(CASE WHEN ${ws} THEN trim(c${i}, ' \t\u3000') ELSE c${i} END, '')`;
     if (col.default !== undefined) tExpr = `coalesce(${tExpr}, ${lit(col.default)})`;
     a.push(`${tExpr} AS ${tName}`);
     const p = parseExpr(col, tName);

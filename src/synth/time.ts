@@ -12,8 +12,17 @@ export function day(iso: string): number {
   return Math.round(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86400000);
 }
 
+const dateCache: string[] = [];
+const CACHE_FROM = 18000; // 2019-04-14; the generator's calendar lies well inside the cache
+
 /** YYYY-MM-DD of a day number. */
 export function dateStr(d: number): string {
+  const i = d - CACHE_FROM;
+  if (i >= 0 && i < 4000) return (dateCache[i] ??= fmtDate(d));
+  return fmtDate(d);
+}
+
+function fmtDate(d: number): string {
   const t = new Date(d * 86400000);
   return `${t.getUTCFullYear()}-${p2(t.getUTCMonth() + 1)}-${p2(t.getUTCDate())}`;
 }

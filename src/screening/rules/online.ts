@@ -139,16 +139,21 @@ const SESSION_TABLE = 'zhili_tmp_online_sessions';
 const SESSION_CACHE_MS = 30 * 60_000;
 const sessionCache = new WeakMap<object, { key: string; at: number }>();
 
-export function sessionSummarySql(ctx: RuleContext): string {
+function sessionSummarySql(ctx: RuleContext): string {
   const d = ctx.d;
   const eid = eventIdOrder(ctx);
-  const w1 = `PARTITION BY ${partKey(ctx)} ORDER BY "at", ${eid}`;
+  // Window operators carry every column through the sort: on DuckDB the 18-character
+  // identity number (not inlined) is replaced by its 64-bit hash and mapped back at the end.
+  const duck = d.name === 'duckdb';
+  const pid = duck ? 'hash(id_number)' : 'id_number';
+  const w1 = `PARTITION BY pid, class_id ORDER BY "at", ${eid}`;
   const mid = d.epoch('CAST(CAST("at" AS DATE) AS TIMESTAMP)');
   return `WITH e1 AS (
-      SELECT id_number, class_id, event_id, "at", type, COALESCE(device_id, ip) AS dkey, device_id, course_item, face_score, t,
+      SELECT pid, class_id, event_id, "at", type, dkey, course_item, face_score, t,
         LAG(t) OVER (${w1}) AS prev_t, LAG(type) OVER (${w1}) AS prev_type, ROW_NUMBER() OVER (${w1}) AS seq,
         MAX(CASE WHEN type = 'heartbeat' THEN t END) OVER (${w1} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hb_t
-      FROM (SELECT online_events.*, ${d.epoch('"at"')} AS t FROM online_events) ev),
+      FROM (SELECT ${pid} AS pid, class_id, event_id, "at", type, COALESCE(device_id, ip) AS dkey, course_item, face_score,
+        ${d.epoch('"at"')} AS t FROM online_events) ev),
     e2 AS (
       SELECT e1.*, CASE WHEN prev_t IS NULL OR type = 'login' OR prev_type = 'logout' OR t - prev_t > ${gapSeconds(ctx)} THEN 1 ELSE 0 END AS flag
       FROM e1),
@@ -162,7 +167,7 @@ export function sessionSummarySql(ctx: RuleContext): string {
     -- Aggregate once at the finest grain, then roll the small result up into the groupings:
     -- grouping sets straight over the events cost several times more than the window passes.
     fine AS (
-      SELECT id_number, class_id, sess, dkey, course_item, day, face_seq,
+      SELECT pid, class_id, sess, dkey, course_item, day, face_seq,
         MIN("at") AS s_at, MAX("at") AS e_at, MIN(t) AS s, MAX(t) AS e,
         COUNT(*) FILTER (WHERE learning) AS learning_n, MAX(seq) FILTER (WHERE learning) AS last_learn_seq,
         MAX(face_score) FILTER (WHERE type = 'face') AS face_score,
@@ -170,11 +175,11 @@ export function sessionSummarySql(ctx: RuleContext): string {
         COUNT(hb_dt) AS hb_k, SUM(hb_dt) AS hb_sum, SUM(hb_dt * hb_dt) AS hb_sq,
         SUM(CASE WHEN learning AND flag = 0 THEN t - GREATEST(prev_t, mid) ELSE 0 END) AS own_s,
         SUM(CASE WHEN learning AND flag = 0 AND prev_t < mid THEN mid - prev_t ELSE 0 END) AS spill_s,
-        MIN(device_id) AS device_id
+        MIN(dkey) AS device_id
       FROM (SELECT e3.*, CASE WHEN type = 'heartbeat' AND prev_hb_t >= sess_start_t THEN t - prev_hb_t END AS hb_dt FROM e3) x
-      GROUP BY id_number, class_id, sess, dkey, course_item, day, face_seq),
+      GROUP BY pid, class_id, sess, dkey, course_item, day, face_seq),
     rolled AS (
-      SELECT id_number, class_id, sess,
+      SELECT pid, class_id, sess,
         CASE WHEN GROUPING(dkey) = 0 THEN 'device' WHEN GROUPING(course_item) = 0 THEN 'item' WHEN GROUPING(day) = 0 THEN 'day'
           WHEN GROUPING(face_seq) = 0 THEN 'face' ELSE 'session' END AS g,
         dkey, course_item, day, face_seq,
@@ -183,13 +188,15 @@ export function sessionSummarySql(ctx: RuleContext): string {
         SUM(hb_n) AS hb_n, SUM(hb_k) AS hb_k, SUM(hb_sum) AS hb_sum, SUM(hb_sq) AS hb_sq,
         SUM(own_s) AS own_s, SUM(spill_s) AS spill_s, MIN(device_id) AS device_id
       FROM fine
-      GROUP BY GROUPING SETS ((id_number, class_id, sess), (id_number, class_id, sess, dkey), (id_number, class_id, sess, course_item),
-        (id_number, class_id, sess, day), (id_number, class_id, sess, face_seq)))
-    SELECT id_number, class_id, sess, g, dkey, course_item, day, face_seq, s_at, e_at, s, e, learning_n, last_learn_seq, face_score,
+      GROUP BY GROUPING SETS ((pid, class_id, sess), (pid, class_id, sess, dkey), (pid, class_id, sess, course_item),
+        (pid, class_id, sess, day), (pid, class_id, sess, face_seq)))${
+        duck ? `,
+    ids AS (SELECT hash(id_number) AS pid, MIN(id_number) AS id_number FROM online_events GROUP BY hash(id_number))` : ''}
+    SELECT ${duck ? 'ids.id_number' : 'rolled.pid AS id_number'}, class_id, sess, g, dkey, course_item, day, face_seq, s_at, e_at, s, e, learning_n, last_learn_seq, face_score,
       hb_n, CASE WHEN hb_k > 0 THEN hb_sum / hb_k END AS hb_mean,
       CASE WHEN hb_k > 1 THEN SQRT(GREATEST(0, (hb_sq - hb_sum * hb_sum / hb_k) / (hb_k - 1))) END AS hb_sd,
       own_s, spill_s, device_id
-    FROM rolled`;
+    FROM rolled${duck ? ' JOIN ids ON ids.pid = rolled.pid' : ''}`;
 }
 
 /** Name of the (possibly cached) session summary table for this context; see SESSION_TABLE. */

@@ -298,7 +298,17 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
       taken.add(p);
       trainees.push(p);
     }
+    // Near misses that a correct implementation must leave alone: trainees exactly 60 (whose
+    // birthday comes later in the year) or exactly 16 at class start.
+    const boundary: Person[] = [];
+    if (r.chance(0.03)) {
+      const y = +dateStr(plan.start).slice(0, 4);
+      boundary.push(w.newPerson({ birth: `${y - 61}-12-${r.int(21, 31)}` }), w.newPerson({ birth: `${y - 16}-01-${String(r.int(1, 15)).padStart(2, '0')}` }));
+      trainees.push(...boundary);
+    }
     const inst = plan.inst;
+    const c = r.next();
+    const claim = c < 0.1 ? false : c < 0.14 ? { status: 'rejected' as const } : {};
     const out = w.buildClass({
       inst,
       project: plan.project,
@@ -307,8 +317,20 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
       slot: SLOTS[plan.slot]!,
       trainees,
       teacherOf: () => inst.teachers[plan.teacher]!,
-      claim: r.chance(0.9) ? {} : false,
+      claim,
     });
+    for (const p of boundary) {
+      p.nClasses = 99;
+      p.examined = true;
+    }
+    // Public officials in classes nobody is subsidised for (no claim, or a rejected one).
+    if (claim === false || 'status' in claim) {
+      const first = trainees.find((p) => p.nClasses === 1);
+      if (first && r.chance(0.5)) {
+        first.official = true;
+        first.nClasses = 99;
+      }
+    }
     for (const p of out.completers) {
       if (r.chance(0.45)) queue.push(p);
       if (pool.length < poolMax) pool.push(p);
@@ -320,6 +342,9 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
     }
     await drain();
   }
+
+  // Deaths recorded after everything a person did (2024, after the last claim and exam).
+  for (const p of w.persons) if (p.nClasses > 0 && p.nClasses < 3 && r.chance(0.004)) p.death = dateStr(day('2024-03-01') + r.int(0, 200));
 
   // Exams: levels 5 and 4 only (no prior certificate needed), candidates never trained by
   // the examining institution, each candidate in one exam.
@@ -334,7 +359,7 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
       let p: Person | undefined;
       if (r.chance(0.75) && pool.length > 0) {
         const q = pool[r.int(0, pool.length - 1)]!;
-        if (!q.examined && !q.insts.includes(inst.id) && !q.death) p = q;
+        if (!q.examined && !q.insts.includes(inst.id)) p = q;
       }
       p ??= w.newPerson();
       p.examined = true;

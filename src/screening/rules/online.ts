@@ -98,20 +98,6 @@ const GAP_PARAM: ParamDef = {
 /** Tie-break on event_id in byte order on both engines (PostgreSQL's default collation is locale-aware). */
 const eventIdOrder = (ctx: RuleContext, col = 'event_id') => (ctx.d.name === 'postgres' ? `${col} COLLATE "C"` : col);
 
-/**
- * Partition key of one learner's events in one class (plus `extra` columns). On DuckDB a
- * 64-bit hash of the columns: sorting 50M rows on one BIGINT instead of two strings halves
- * the cost of every window pass; a collision (≈1e-8 for a million partitions) would only
- * merge two learners' chains.
- */
-const partKey = (ctx: RuleContext, extra: string[] = []) => {
-  const cols = ['id_number', 'class_id', ...extra];
-  return ctx.d.name === 'duckdb' ? `hash(${cols.join(', ')})` : cols.join(', ');
-};
-
-/** Window spec of one learner's events in one class, in chain order. */
-const chainWindow = (ctx: RuleContext) => `(PARTITION BY ${partKey(ctx)} ORDER BY "at", ${eventIdOrder(ctx)})`;
-
 const gapSeconds = (ctx: RuleContext) => Number(ctx.params.session_gap_minutes) * 60;
 
 /**
@@ -444,17 +430,27 @@ const ON_SPEED: Rule = {
   async run(ctx) {
     const ratio = Number(ctx.params.max_speed_ratio);
     const maxDay = Number(ctx.params.max_daily_hours) * 3600;
-    const w = `(PARTITION BY ${partKey(ctx, ['course_item'])} ORDER BY "at", ${eventIdOrder(ctx)})`;
+    // As in the session summary, DuckDB's window carries a 64-bit hash of the identity number.
+    const duck = ctx.d.name === 'duckdb';
+    const w = `(PARTITION BY pid, class_id, course_item ORDER BY "at", ${eventIdOrder(ctx)})`;
     const t = await sessionSummary(ctx);
     const inner = `WITH lp AS (
-        SELECT id_number, class_id, course_item, "at", position_s, ${ctx.d.epoch('"at"')} AS t,
-          LAG("at") OVER ${w} AS prev_at, LAG(${ctx.d.epoch('"at"')}) OVER ${w} AS prev_t, LAG(position_s) OVER ${w} AS prev_pos
-        FROM online_events WHERE type IN ${LEARNING} AND course_item IS NOT NULL AND position_s IS NOT NULL),
+        SELECT pid, class_id, course_item, "at", position_s, t,
+          LAG("at") OVER ${w} AS prev_at, LAG(t) OVER ${w} AS prev_t, LAG(position_s) OVER ${w} AS prev_pos
+        FROM (SELECT ${duck ? 'hash(id_number)' : 'id_number'} AS pid, class_id, course_item, "at", event_id, position_s, ${ctx.d.epoch('"at"')} AS t
+          FROM online_events WHERE type IN ${LEARNING} AND course_item IS NOT NULL AND position_s IS NOT NULL) x),
+      fast0 AS (
+        SELECT * FROM lp WHERE prev_t IS NOT NULL AND position_s - prev_pos > ${ratio} * (t - prev_t)),
       fast AS (
-        SELECT id_number AS subject_id, 'speed' AS kind, class_id, course_item, CAST(NULL AS DATE) AS day,
+        SELECT ${duck ? 'ids.id_number' : 'fast0.pid'} AS subject_id, 'speed' AS kind, class_id, course_item, CAST(NULL AS DATE) AS day,
           prev_at, "at", prev_pos, position_s, t - prev_t AS elapsed_s, position_s - prev_pos AS advanced_s,
           CAST(NULL AS DOUBLE PRECISION) AS learning_h, CAST(NULL AS VARCHAR) AS classes
-        FROM lp WHERE prev_t IS NOT NULL AND position_s - prev_pos > ${ratio} * (t - prev_t)),
+        FROM fast0${
+          duck
+            ? ` JOIN (SELECT hash(id_number) AS pid, MIN(id_number) AS id_number FROM online_events
+                WHERE hash(id_number) IN (SELECT pid FROM fast0) GROUP BY hash(id_number)) ids ON ids.pid = fast0.pid`
+            : ''
+        }),
       pd AS (
         SELECT id_number, class_id, day, SUM(own_s) AS own_s, SUM(spill_s) AS spill_s FROM ${t} WHERE g = 'day'
         GROUP BY id_number, class_id, day),
@@ -580,7 +576,6 @@ const ON_TAMPER: Rule = {
   description: '线上学习记录的哈希与按规定重新计算的结果不符，或前一哈希与上一条记录的哈希不一致，记录可能被篡改、删除或插入。',
   kind: 'code',
   async run(ctx) {
-    const w = chainWindow(ctx);
     /** DATA-FORMAT.md's hashed string, over the columns of table alias `a`. */
     const payload = (a: string) => {
       const raw = (c: string) => `COALESCE(${a}.${c}_raw, CAST(${a}."${c}" AS VARCHAR))`;
@@ -591,19 +586,21 @@ const ON_TAMPER: Rule = {
     // before it (a boolean), the link check compares the first 12 hex digits (an inlined
     // string; a changed prev_hash also breaks its own event's hash, so nothing is lost), and
     // the details of the few broken events are joined back afterwards.
+    const pid = ctx.d.name === 'duckdb' ? 'hash(id_number)' : 'id_number';
+    const w = `(PARTITION BY pid, class_id ORDER BY "at", ${eventIdOrder(ctx)})`;
     const inner = `WITH h AS (
-        SELECT id_number, class_id, event_id, "at", SUBSTR(LOWER(COALESCE(prev_hash, '')), 1, 12) AS prev12,
+        SELECT ${pid} AS pid, class_id, event_id, "at", SUBSTR(LOWER(COALESCE(prev_hash, '')), 1, 12) AS prev12,
           SUBSTR(LOWER(hash), 1, 12) AS hash12, LOWER(hash) <> LOWER(${ctx.d.sha256Hex(payload('online_events'))}) AS hash_mismatch
         FROM online_events WHERE hash IS NOT NULL AND hash <> ''),
       l AS (
         SELECT h.*, LAG(hash12) OVER ${w} AS prev_event_hash12, LAG(event_id) OVER ${w} AS prev_event_id FROM h),
       f AS (
         SELECT * FROM l WHERE hash_mismatch OR prev12 <> COALESCE(prev_event_hash12, ''))
-      SELECT f.id_number AS subject_id, f.class_id, f.event_id, f."at", o.type, o.position_s, f.prev_event_id,
+      SELECT o.id_number AS subject_id, f.class_id, f.event_id, f."at", o.type, o.position_s, f.prev_event_id,
         o.prev_hash, f.prev_event_hash12 AS prev_event_hash_prefix, o.hash, LOWER(${ctx.d.sha256Hex(payload('o'))}) AS recomputed,
         f.hash_mismatch, f.prev12 <> COALESCE(f.prev_event_hash12, '') AS prev_hash_mismatch, o.src_file, o.src_line,
         ${CLASS_COLS}
-      FROM f JOIN online_events o ON o.event_id = f.event_id AND o.id_number = f.id_number AND o.class_id = f.class_id AND o."at" = f."at"
+      FROM f JOIN online_events o ON o.event_id = f.event_id AND o.class_id = f.class_id AND o."at" = f."at"
         ${CLASS_JOIN('f')}`;
     const groups = await boundedRows(ctx, inner, `class_id, "at", ${eventIdOrder(ctx)}`);
     return [...groups.values()].map((rows) => {

@@ -257,6 +257,46 @@ describe('planted vs clean (recomputed from the CSVs)', () => {
     expect([...banks.values()].filter((n) => n > 1)).toEqual([6, 6]);
   });
 
+  it('teachers never teach overlapping sessions of two classes, except the planted TR-TEACHER-CLASH ones', () => {
+    const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'TR-TEACHER-CLASH').map((a) => a.subject.id));
+    const byTeacher = new Map<string, Record<string, string>[]>();
+    for (const s of readCsv(clean, 'sessions')) (byTeacher.get(s.teacher_id_number!) ?? byTeacher.set(s.teacher_id_number!, []).get(s.teacher_id_number!)!).push(s);
+    const clash = new Set<string>();
+    for (const [t, ss] of byTeacher) {
+      const sorted = [...ss].sort((a, b) => (a.starts_at! < b.starts_at! ? -1 : 1));
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]!.starts_at! < sorted[i - 1]!.ends_at! && sorted[i]!.class_id !== sorted[i - 1]!.class_id) clash.add(t);
+    }
+    expect(clash).toEqual(planted);
+  });
+
+  it('nobody signs in to overlapping sessions of two classes, except the planted TR-OVERLAP trainees', () => {
+    const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'TR-OVERLAP').map((a) => a.subject.id));
+    const ses = new Map(readCsv(clean, 'sessions').map((s) => [s.session_id!, s]));
+    const byPerson = new Map<string, Record<string, string>[]>();
+    for (const a of readCsv(clean, 'attendance')) {
+      const s = ses.get(a.session_id!)!;
+      (byPerson.get(a.id_number!) ?? byPerson.set(a.id_number!, []).get(a.id_number!)!).push(s);
+    }
+    const overlap = new Set<string>();
+    for (const [p, ss] of byPerson) {
+      const sorted = [...ss].sort((a, b) => (a.starts_at! < b.starts_at! ? -1 : 1));
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]!.starts_at! < sorted[i - 1]!.ends_at! && sorted[i]!.class_id !== sorted[i - 1]!.class_id) overlap.add(p);
+    }
+    expect(overlap).toEqual(planted);
+  });
+
+  it('no device or ip serves 5 learners in a day, except the planted ON-DEVICE-FARM ones', () => {
+    const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'ON-DEVICE-FARM').map((a) => a.subject.id));
+    const users = new Map<string, Set<string>>();
+    for (const e of readCsv(clean, 'online_events'))
+      for (const d of [e.device_id!, e.ip!]) {
+        const k = `${d}|${e.at!.slice(0, 10)}`;
+        (users.get(k) ?? users.set(k, new Set()).get(k)!).add(e.id_number!);
+      }
+    const farms = new Set([...users].filter(([, s]) => s.size >= 5).map(([k]) => k.split('|')[0]!));
+    expect(farms).toEqual(planted);
+  });
+
   it('claims match their items and the subsidy standard except the planted TR-CLAIM-AMOUNT ones', () => {
     const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'TR-CLAIM-AMOUNT').map((a) => a.subject.id));
     const items = new Map<string, number>();

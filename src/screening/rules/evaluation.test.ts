@@ -16,6 +16,7 @@ const A = '110101199003071234';
 const B = '110101199104081235';
 const C = '440106198805051236';
 const D = '440106198805051237';
+const N = '440106198805051299';
 
 describe('EV-ELIGIBILITY condition table', () => {
   it('parses RULES.md default and describes it in Chinese', () => {
@@ -275,6 +276,8 @@ describe.each(ENGINES)('evaluation rules on %s', (engine) => {
       exam('C1', 'IE1', 4, '2023-08-01 09:00:00', '2023-08-01 11:00:00', { examiner_id_numbers: `${D};110101197001010011` }),
       exam('C2', 'IE2', 4, '2023-08-01 10:59:00', '2023-08-01 12:00:00'),
       exam('C3', 'IE1', 4, '2023-08-01 11:00:00', '2023-08-01 12:00:00', { examiner_id_numbers: '110101197001010022' }),
+      exam('N1', 'IE1', 4, '2023-08-01 23:30:00', '2023-08-02 00:30:00'), // spans midnight
+      exam('N2', 'IE2', 4, '2023-08-02 00:00:00', '2023-08-02 01:00:00'),
     ]);
     await insert(store.db, 'exam_results', [
       { exam_id: 'C1', id_number: A, passed: true },
@@ -283,6 +286,8 @@ describe.each(ENGINES)('evaluation rules on %s', (engine) => {
       { exam_id: 'C3', id_number: B, passed: true },
       { exam_id: 'C2', id_number: C, passed: false, absent: true },
       { exam_id: 'C1', id_number: C, passed: true },
+      { exam_id: 'N1', id_number: N, passed: true },
+      { exam_id: 'N2', id_number: N, passed: false },
     ]);
     await insert(store.db, 'classes', [
       { class_id: 'CL1', institution_id: 'IT', project_id: 'PR', mode: 'offline', start_date: '2023-06-01', end_date: '2023-07-01', planned_hours: 40 },
@@ -297,8 +302,9 @@ describe.each(ENGINES)('evaluation rules on %s', (engine) => {
       { institution_id: 'IE2', id_number: '110101197001010011', role: 'examiner', from: null, to: null }, // no C1 trainee there
     ]);
     const f = await run('EV-CLASH');
-    expect(ids(f)).toEqual([A, D]);
-    const [a, d] = f;
+    expect(ids(f)).toEqual([A, D, N]);
+    const [a, d, n] = f;
+    expect(rowsOf(n)).toEqual([expect.objectContaining({ exam_id: 'N1', other_exam_id: 'N2', overlap_minutes: 30 })]);
     expect(a.evidence).toMatchObject({ candidate_clashes: 1, examiner_conflicts: 0 });
     expect(rowsOf(a)).toEqual([expect.objectContaining({ kind: 'candidate', exam_id: 'C1', other_exam_id: 'C2', overlap_minutes: 1 })]);
     expect(a.summary).toContain('重叠 1 分钟');
@@ -306,7 +312,8 @@ describe.each(ENGINES)('evaluation rules on %s', (engine) => {
     expect(rowsOf(d)).toEqual([expect.objectContaining({ kind: 'examiner', exam_id: 'C1', staff_institution_id: 'IT', candidates_n: 2, class_id: 'CL1' })]);
     expect(d.summary).toContain(maskId(D));
     expect(d.related).toEqual(expect.arrayContaining([{ type: 'institution', id: 'IT' }, { type: 'class', id: 'CL1' }, { type: 'exam', id: 'C1' }]));
-    expect(ids(await run('EV-CLASH', { min_overlap_minutes: 2 }))).toEqual([D]);
+    expect(ids(await run('EV-CLASH', { min_overlap_minutes: 2 }))).toEqual([D, N]);
+    expect(ids(await run('EV-CLASH', { min_overlap_minutes: 31 }))).toEqual([D]);
   });
 
   it('EV-MILL: 3 occupations within 30 days vs 31 days', async () => {

@@ -8,12 +8,17 @@
  *   events; a gap of exactly 30 minutes stays in the session;
  * - *learning events* are `heartbeat` and `progress`.
  *
- * The benchmark holds 50M online events, so every rule makes a single pass of window
- * functions over (id_number, class_id) partitions and no self-join of the events table.
- * The rules are `kind: 'code'` only so that detection and evidence come from that one pass
- * (a SQL rule's separate evidence query would scan the 50M rows a second time): the query
- * returns the triggering rows, at most MAX_EVIDENCE_ROWS per subject plus per-subject
- * totals, and the code groups them into findings.
+ * The benchmark holds 50M online events, so no rule self-joins the events table and the
+ * sorted window passes are kept to a minimum: ON-NO-VERIFY, ON-CONCURRENT, ON-SPEED (daily
+ * time) and ON-BOT read one login-session summary built once per run (see
+ * `sessionSummary`); ON-SPEED (playback speed) and ON-TAMPER make one narrow window pass
+ * each; ON-DEVICE-FARM is a GROUP BY. The rules are `kind: 'code'` so that detection and
+ * evidence come from one query (a SQL rule's separate evidence query would scan the events a
+ * second time): it returns the triggering rows, at most MAX_EVIDENCE_ROWS per subject plus
+ * per-subject totals, and the code groups them into findings.
+ * Measured on a generated province (1.07M events, DuckDB, a shared 2-core machine): about
+ * 8 s of CPU for the six rules together, of which the session summary ≈ 3.7 s and the
+ * SHA-256 recomputation ≈ 2 s.
  */
 import type { Row } from '../../store/db.ts';
 import { maskId } from './util.ts';

@@ -45,13 +45,6 @@ export interface ReadPlan {
   fallback?: () => Promise<ReadPlan>;
 }
 
-export interface CsvInspection {
-  sha256: string;
-  encoding: 'utf-8' | 'gb18030';
-  /** Data rows present (header excluded, blank lines excluded in the fast path). */
-  empty: boolean;
-}
-
 /** SQL string literal. */
 export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -268,8 +261,12 @@ async function carefulPlan(path: string, gzip: boolean, tmp: string, onBytes?: (
   };
 }
 
+/** Result of {@link inspectCsv}. */
 export interface CsvPrepared {
   sha256: string;
+  encoding: 'utf-8' | 'gb18030';
+  empty: boolean;
+  /** Everything else reading needs; call only when the file is to be loaded. */
   plan: () => Promise<ReadPlan>;
 }
 
@@ -277,13 +274,13 @@ export interface CsvPrepared {
  * Inspect a CSV (or .csv.gz) file in one streaming pass: SHA-256 of the bytes on disk,
  * encoding, and whether the fast path applies. `plan()` then does whatever else reading
  * needs (transcoding, the careful scan) — call it only when the file is to be loaded.
- * Throws `{ empty: true }`-style information through `empty` for a file with no header.
+ * `empty` is true for a file without even a header row.
  */
 export async function inspectCsv(
   file: DatasetFile,
   tmp: string,
   onBytes?: (n: number) => void,
-): Promise<CsvPrepared & { empty: boolean; encoding: 'utf-8' | 'gb18030' }> {
+): Promise<CsvPrepared> {
   const gzip = file.kind === 'csv.gz';
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();

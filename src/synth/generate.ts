@@ -107,7 +107,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const tmp = out + '.synth-tmp';
   await refuseForeignDir(out);
   await ensureDir(out);
-  await ensureDir(tmp);
+  // Parquet is converted from a temporary CSV kept outside the dataset directory.
+  if (opts.variant === 'messy') await ensureDir(tmp);
   const specs = opts.variant === 'messy' ? messySpecs() : cleanSpecs();
   const sinks = {} as Sinks;
   for (const e of ENTITY_NAMES) sinks[e] = new EntitySink(e, specs[e], out, tmp);

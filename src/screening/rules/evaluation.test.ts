@@ -39,6 +39,11 @@ describe('EV-ELIGIBILITY condition table', () => {
   it.each(['3:L6', '3:(L4', '6:', '3:L4;3:E', '3:L4&&5', '3:L4)', 'x', '3:Q'])('rejects %s', (bad) => {
     expect(() => parseConditions(bad)).toThrow(/conditions 格式错误/);
   });
+  it('is validated as a setting', () => {
+    const p = rule('EV-ELIGIBILITY').params.find((x) => x.name === 'conditions')!;
+    expect(p.validate?.(DEFAULT_CONDITIONS)).toBeUndefined();
+    expect(p.validate?.('3:L4&')).toMatch(/格式错误/);
+  });
 });
 
 describe('similarPairs', () => {

@@ -269,6 +269,14 @@ const EV_ELIGIBILITY: SqlRule = {
       default: DEFAULT_CONDITIONS,
       description:
         '各等级申报条件表：“等级:条件”以分号分隔；Lk=持同职业k级证书（考试前发证），数字n=工作满n年，E=学历条件，&=且，|=或，可用括号，条件为空表示无要求',
+      validate: (v) => {
+        try {
+          parseConditions(String(v));
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
     },
   ],
   description: '考试合格的考生不满足该等级的申报条件（如申报三级须持四级证书且工作满5年，或具备学历条件且工作满2年）。',
@@ -482,7 +490,7 @@ export function similarPairs(
   return out;
 }
 
-const EXAMS_PER_BATCH = 200;
+const EXAMS_PER_BATCH = 1000;
 
 const EV_ANSWERS: CodeRule = {
   id: 'EV-ANSWERS',

@@ -437,6 +437,11 @@ describe('errors a person can act on', () => {
     expect(await attempt((d) => writeFileSync(join(d, 'persons.csv.gz'), gzipSync(Buffer.alloc(0))))).toMatchObject({ id: 'dataset.empty_file' });
   });
 
+  it('a file that cannot be read as what its name says', async () => {
+    const e = await attempt((d) => writeFileSync(join(d, 'persons.csv.gz'), 'not gzip at all'));
+    expect(e).toMatchObject({ id: 'dataset.unreadable', message: expect.stringMatching(/^文件无法读取：persons.csv.gz/) });
+  });
+
   it('a file name that names no entity, or is no dataset file', async () => {
     expect(await attempt((d) => writeText(d, 'trainees.csv', 'a,b\n1,2\n'))).toMatchObject({ id: 'dataset.unknown_entity', message: expect.stringMatching(/^文件名不对应任何实体：trainees.csv/) });
     expect(await attempt((d) => writeText(d, 'notes.txt', 'x'))).toMatchObject({ id: 'dataset.unknown_file' });

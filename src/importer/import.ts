@@ -21,7 +21,7 @@ import type { EntityDef } from '../dataset/entities.ts';
 import { type DatasetFile, entityOrder, listDatasetFiles } from '../dataset/files.ts';
 import { inspectCsv, lit, parquetPlan, type ReadPlan, sha256File } from '../dataset/source.ts';
 import { readWorkbook } from '../dataset/xlsx.ts';
-import { zerr } from '../errors.ts';
+import { ZhiliError, zerr } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import type { DuckDb } from '../store/duckdb.ts';
 import type { PgDb } from '../store/postgres.ts';
@@ -151,7 +151,10 @@ class Importer {
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
       const to = Date.now();
-      const opened = await next!;
+      const opened = await next!.catch((e: unknown) => {
+        if (e instanceof ZhiliError) throw e;
+        throw zerr('dataset.unreadable', `文件无法读取：${src.name}（${firstLine(e)}）`, `cannot read ${src.name}`);
+      });
       next = i + 1 < sources.length ? sources[i + 1]!.open() : null;
       next?.catch(() => undefined); // surfaced when awaited
       if (TRACE) console.error(`[import] open ${src.name} ${Date.now() - to} ms`);

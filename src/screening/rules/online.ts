@@ -187,7 +187,8 @@ function sessionSummarySql(ctx: RuleContext): string {
       hb_n, CASE WHEN hb_k > 0 THEN hb_sum / hb_k END AS hb_mean,
       CASE WHEN hb_k > 1 THEN SQRT(GREATEST(0, (hb_sq - hb_sum * hb_sum / hb_k) / (hb_k - 1))) END AS hb_sd,
       own_s, spill_s, device_id
-    FROM rolled${duck ? ' JOIN ids ON ids.pid = rolled.pid' : ''}`;
+    FROM rolled${duck ? ' JOIN ids ON ids.pid = rolled.pid' : ''}
+    WHERE NOT ((g = 'face' AND face_seq IS NULL) OR (g = 'device' AND dkey IS NULL) OR (g = 'item' AND course_item IS NULL))`;
 }
 
 /** Name of the (possibly cached) session summary table for this context; see SESSION_TABLE. */

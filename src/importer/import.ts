@@ -101,6 +101,8 @@ export async function importDataset(db: Db, dir: string, opts: ImportOptions = {
       const inst = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
       own = { inst, conn: await inst.connect() };
       conn = own.conn;
+      // An in-memory DuckDB spills large stages only when it has somewhere to put them.
+      await conn.run(`SET temp_directory = ${lit(join(tmp, 'duckdb-spill'))}`);
     }
     const run = new Importer(db, conn, tmp, opts);
     return await run.importAll(dir, files);

@@ -92,6 +92,7 @@ export class CsvScanner {
         this.fields = fields;
         this.content = content;
         this.malformed = malformed;
+        this.inQuotes = false; // (the field state of the previous chunk must not leak in)
         this.endRecord(off + i + 1);
         line++;
         fields = 1;

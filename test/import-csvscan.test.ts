@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CsvScanner, parseCsvRecord } from '../src/dataset/csvscan.ts';
+
+/** Scan `text` fed in chunks of `size` bytes (chunk boundaries must not matter). */
+function scan(text: string, size: number) {
+  const bytes = Buffer.from(text, 'utf8');
+  const s = new CsvScanner();
+  for (let i = 0; i < bytes.length; i += size) s.push(bytes.subarray(i, i + size));
+  return s.end();
+}
+
+describe('CSV record scanner', () => {
+  const text = [
+    'a,b,c', // 1 header
+    '1,"x\r\ny",3', // 2-3 multi-line field
+    '', // 4 blank
+    '4,5', // 5 too few
+    '6,"7""q",8', // 6 escaped quote
+    '9,"10"x,11', // 7 text after a closing quote
+    'ab"c,d,e', // 8 a quote inside an unquoted field is literal
+    '12,13,"unterminated', // 9 runs to the end
+    '14,15,16',
+  ].join('\r\n');
+
+  it.each([1, 2, 3, 7, 1 << 20])('finds records, lines and bad rows whatever the chunk size (%i)', (size) => {
+    const r = scan(text, size);
+    expect(r.headerFields).toBe(3);
+    expect(r.good).toBe(3); // lines 2, 6, 8
+    expect(r.bad.map((b) => [b.line, b.kind, b.fields])).toEqual([
+      [5, 'columns', 2],
+      [7, 'quote', 3],
+      [9, 'quote', 3],
+    ]);
+    // good row ordinals 0, 1, 2 sit on lines 2, 6, 8
+    expect(r.breakpoints).toEqual([
+      { o: 1, d: 3 },
+      { o: 2, d: 4 },
+    ]);
+  });
+
+  it('chunking never changes the result (random CSV)', () => {
+    const field = fc.oneof(fc.constantFrom('', 'a', '中文', 'x,y', 'q"q', 'l1\nl2', '"', ' '), fc.string({ maxLength: 6 }));
+    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const csv = fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }).map((rows) => rows.map((r) => r.map(quote).join(',')).join('\r\n'));
+    fc.assert(
+      fc.property(csv, fc.integer({ min: 1, max: 9 }), (text, size) => {
+        expect(scan(text, size)).toEqual(scan(text, 1 << 20));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits a record into fields', () => {
+    expect(parseCsvRecord('a,"b,c","d""e",\r\n')).toEqual(['a', 'b,c', 'd"e', '']);
+  });
+});

@@ -64,6 +64,7 @@ export interface ImportOptions {
 /** Entities whose `id_number` references a person (DATA-FORMAT.md persons). */
 export const PERSON_REFERENCES = ['staff', 'enrollments', 'attendance', 'online_events', 'claim_items', 'exam_results', 'certificates'] as const;
 
+/** `ZHILI_IMPORT_TRACE=1` prints the time of each step on stderr (for benchmarking; no data is printed). */
 const TRACE = !!process.env.ZHILI_IMPORT_TRACE;
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

@@ -1,19 +1,26 @@
 /**
- * `npm run bench [-- import|screen|text|all] [--scale S]`
+ * `npm run bench [-- import|screen|text|all] [--scale S] [--seed N] [--mb M]`
  *
  *   import (default)  generate (or reuse) a province at --scale (default 10), import it into a
  *                     fresh DuckDB file, rows/s per entity and overall next to DuckDB's own
  *                     read_csv of the same files, peak RSS.
  *   screen            full screening of scale 10 and 50 provinces in DuckDB (or --scale S only),
- *                     and PostgreSQL at scale 1 with its ratio to DuckDB (needs DATABASE_URL or
- *                     the local server at 127.0.0.1:5432).
- *   text              prohibited-wording scanner MB/s on ≥ 50 MB of advert text vs baselines.
+ *                     then scale 1 on DuckDB and PostgreSQL with the ratio (PostgreSQL from
+ *                     BENCH_PG_URL, default the local server, database zhili_bench, created if missing).
+ *   text              prohibited-wording scanner MB/s on ≥ --mb MB (default 50) of advert text
+ *                     vs mint-filter and modern-ahocorasick.
  *
- * Datasets and stores live in bench-out/ (git-ignored) and are reused between runs.
+ * Datasets (bench-out/data/scale-S) and stores (bench-out/scale-S.duckdb) live in bench-out/
+ * (git-ignored) and are reused between runs; delete them to start over.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { generate } from '../src/synth/generate.ts';
+import { benchImport } from './import.ts';
+import { benchScreen } from './screen.ts';
+import { benchText } from './text.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -21,56 +28,62 @@ const { positionals, values } = parseArgs({
 });
 const what = positionals[0] ?? 'import';
 const OUT = 'bench-out';
-// TODO(lead): static imports once src/synth and the bench modules land.
-const IMPORT_BENCH: string = './import.ts';
-const SCREEN_BENCH: string = './screen.ts';
-const TEXT_BENCH: string = './text.ts';
-const SYNTH: string = '../src/synth/generate.ts';
 
 /** The dataset directory for a scale, generated on first use (clean variant, fixed seed). */
-export async function datasetAt(scale: number): Promise<string> {
+async function datasetAt(scale: number): Promise<string> {
   const dir = join(OUT, 'data', `scale-${scale}`);
   if (!existsSync(`${dir}.answers.jsonl`)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(OUT, 'data'), { recursive: true });
     const t = performance.now();
     console.log(`生成 scale ${scale} 数据集 → ${dir} …`);
-    const { generate } = await import(SYNTH);
     await generate({ out: dir, scale, seed: Number(values.seed), variant: 'clean' });
     console.log(`  生成用时 ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   return dir;
 }
 
-async function imported(scale: number): Promise<string> {
-  const dir = await datasetAt(scale);
-  const db = join(OUT, `scale-${scale}.duckdb`);
-  const { benchImport } = await import(IMPORT_BENCH);
-  if (!existsSync(db)) await benchImport({ dir, db });
+const storeAt = (scale: number) => join(OUT, `scale-${scale}.duckdb`);
+
+/** A DuckDB store holding the dataset of a scale, imported on first use. */
+async function importedAt(scale: number): Promise<string> {
+  const db = storeAt(scale);
+  if (!existsSync(db)) await benchImport({ dir: await datasetAt(scale), db });
   return db;
+}
+
+/** The benchmark's PostgreSQL database (created if missing). */
+async function pgBenchUrl(): Promise<string> {
+  const url = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/zhili_bench';
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (!rowCount) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  await admin.end();
+  return url;
 }
 
 if (what === 'import' || what === 'all') {
   const scale = Number(values.scale ?? 10);
   const dir = await datasetAt(scale);
-  const db = join(OUT, `import-scale-${scale}.duckdb`);
-  rmSync(db, { force: true });
-  rmSync(`${db}.wal`, { force: true });
-  const { benchImport } = await import(IMPORT_BENCH);
-  await benchImport({ dir, db });
+  await benchImport({ dir, db: storeAt(scale) });
 }
 if (what === 'screen' || what === 'all') {
-  const { benchScreen } = await import(SCREEN_BENCH);
   const scales = values.scale ? [Number(values.scale)] : [10, 50];
   for (const s of scales) {
     console.log(`\n== 筛查 scale ${s} (DuckDB) ==`);
-    await benchScreen({ db: await imported(s) });
+    await benchScreen({ db: await importedAt(s) });
   }
-  const pgUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/zhili_bench';
-  console.log('\n== 筛查 scale 1: DuckDB vs PostgreSQL ==');
-  await benchScreen({ db: await imported(1), pgUrl, pgDataset: await datasetAt(1) });
+  if (!values.scale) {
+    console.log('\n== 筛查 scale 1: DuckDB vs PostgreSQL ==');
+    await benchScreen({ db: await importedAt(1), pgUrl: await pgBenchUrl(), pgDataset: await datasetAt(1) });
+  }
 }
 if (what === 'text' || what === 'all') {
-  const { benchText } = await import(TEXT_BENCH);
   await benchText({ mb: Number(values.mb) });
+}
+if (!['import', 'screen', 'text', 'all'].includes(what)) {
+  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | all）`);
+  process.exitCode = 1;
 }

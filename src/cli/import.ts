@@ -34,6 +34,9 @@ export function formatImportSummary(r: ImportReport, maxReasons = 20): string {
     out.push('', '未知列（已随行保留在 extra 中）：');
     for (const f of extras) out.push(`  ${f.file}：${f.extraColumns.join('、')}`);
   }
+  if (r.alreadyImported?.length) {
+    out.push('', `其中 ${r.alreadyImported.length} 个文件此前已以相同内容导入，本次跳过，数据库未改变（表中为当时的计数）。`);
+  }
   if (r.createdPersons) out.push('', `被引用但人员表中没有的人员：已按证件号补建 ${r.createdPersons} 人`);
   if (r.quarantine.length) {
     out.push('', `隔离原因（前 ${Math.min(maxReasons, r.quarantine.length)} 条，共 ${r.quarantine.length} 条）：`);
@@ -48,11 +51,11 @@ export function formatImportSummary(r: ImportReport, maxReasons = 20): string {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('导入数据集目录（CSV、.csv.gz、XLSX、Parquet）到数据库，无法载入的行隔离并说明原因')
-    .argument('<dir>', '数据集目录')
-    .option('--db <file>', 'DuckDB 数据库文件（默认 .zhili/zhili.duckdb，首次使用时创建）')
-    .option('--database-url <url>', 'PostgreSQL 连接串（给出时使用 PostgreSQL）')
-    .option('--report <file>', '把导入报告写成 JSON 文件')
+    .description('导入数据集目录（CSV、.csv.gz、XLSX、Parquet）到数据库，无法载入的行隔离并说明原因 / import a dataset directory; rows that cannot be loaded are quarantined with file, line, column and reason')
+    .argument('<dir>', '数据集目录 / dataset directory')
+    .option('--db <file>', 'DuckDB 数据库文件（默认 .zhili/zhili.duckdb，首次使用时创建）/ DuckDB store file, created on first use')
+    .option('--database-url <url>', 'PostgreSQL 连接串（给出时使用 PostgreSQL；也可用环境变量 DATABASE_URL）/ PostgreSQL URL')
+    .option('--report <file>', '把导入报告写成 JSON 文件 / write the import report as JSON')
     .action(async (dir: string, opts: { db?: string; databaseUrl?: string; report?: string }) => {
       if (opts.db && opts.databaseUrl) {
         throw zerr('cli.conflicting_options', '--db 与 --database-url 只能给出一个', 'give either --db or --database-url, not both');

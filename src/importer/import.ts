@@ -52,6 +52,8 @@ export interface ImportReport {
   quarantine: QuarantineEntry[];
   /** Persons created with the id alone because other entities reference them. */
   createdPersons: number;
+  /** Files of this run that an earlier import had already loaded with the same content (skipped; counts are the earlier ones). */
+  alreadyImported: string[];
 }
 
 export interface ImportOptions {
@@ -149,6 +151,7 @@ class Importer {
     const recorded = new Map((await this.db.query<Recorded>('SELECT * FROM import_files')).map((r) => [r.file, r]));
     let loaded = 0;
     let skipped = 0;
+    const alreadyImported: string[] = [];
     // Inspect (hash, encoding) the next file while DuckDB works on this one.
     let next = sources.length ? sources[0]!.open() : null;
     for (let i = 0; i < sources.length; i++) {
@@ -171,6 +174,7 @@ class Importer {
           );
         }
         skipped++;
+        alreadyImported.push(src.name);
         this.opts.onProgress?.({ file: src.name, rows: Number(prev.rows_read) });
         continue;
       }
@@ -182,7 +186,7 @@ class Importer {
     }
     await this.createReferencedPersons();
     const names = sources.map((s) => s.name);
-    const report = await this.report(names);
+    const report = { ...(await this.report(names)), alreadyImported };
     await this.db.query(
       `INSERT INTO import_runs (run_id, dir, started_at, finished_at, files_loaded, files_skipped) VALUES ($1, $2, $3, $4, $5, $6)`,
       [this.runId, dir, isoLocal(started), isoLocal(new Date()), loaded, skipped],
@@ -410,7 +414,7 @@ class Importer {
     });
   }
 
-  private async report(names: string[]): Promise<ImportReport> {
+  private async report(names: string[]): Promise<Omit<ImportReport, 'alreadyImported'>> {
     const order = new Map(names.map((n, i) => [n, i]));
     const recs = (await this.db.query<Recorded>('SELECT * FROM import_files')).filter((r) => order.has(r.file));
     recs.sort((a, b) => order.get(a.file)! - order.get(b.file)!);

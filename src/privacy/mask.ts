@@ -4,13 +4,12 @@
  * the UI and exports for roles that do not need them in full.
  */
 
-/** `110101199003071234` → `110101********1234` (first 6, last 4 kept; 15-digit: first 6, last 3). */
+/** `110101199003071234` → `110101********1234` (first 6 and last 4 kept; shorter than 11 → all stars). */
 export function maskIdNumber(id: string | null | undefined): string {
   if (!id) return '';
   const s = String(id);
-  if (s.length <= 8) return '*'.repeat(s.length);
-  const tail = s.length === 15 ? 3 : 4;
-  return s.slice(0, 6) + '*'.repeat(s.length - 6 - tail) + s.slice(-tail);
+  if (s.length < 11) return '*'.repeat(s.length);
+  return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
 }
 
 /** `13812345678` → `138****5678`. */

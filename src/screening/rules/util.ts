@@ -1,3 +1,5 @@
+import { maskIdNumber } from '../../privacy/mask.ts';
+
 /**
  * Small helpers shared by rule authors: masking personal identifiers for summaries,
  * formatting money and times for Chinese sentences, scoring, and SQL literals.
@@ -12,8 +14,8 @@ import { MAX_EVIDENCE_ROWS, type CodeRule, type ParamDef, type RuleContext, type
  */
 export function maskId(id: unknown): string {
   const s = id == null ? '' : String(id);
-  if (s.length < 11) return '*'.repeat(Math.max(s.length, 4));
-  return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
+  // Short or missing values still show a fixed-width mask, so summaries never reveal a length.
+  return s.length < 11 ? '*'.repeat(Math.max(s.length, 4)) : maskIdNumber(s);
 }
 
 /** Mask a phone number or bank account: keep the first 3 and last 4 characters. */

@@ -29,7 +29,8 @@ const KIND_BY_SUFFIX: [string, FileKind][] = [
 
 /**
  * Entity named by a file stem: the entity name itself (English or Chinese), or the entity
- * name followed by `-` or `_` and anything (`attendance-2023-07`). The longest matching
+ * name followed by a separator (`-`, `_`, `.`, space, a digit or an opening bracket) and anything
+ * (`attendance-2023-07`, `attendance2`, `考勤记录（7月）`). The longest matching
  * entity name wins, so `claim_items-1` is claim_items, not claims.
  */
 export function entityOfFileStem(stem: string): EntityDef | undefined {
@@ -40,7 +41,7 @@ export function entityOfFileStem(stem: string): EntityDef | undefined {
   for (const name of ENTITY_NAMES) {
     const e = ENTITIES[name];
     for (const n of [e.name, normaliseHeader(e.zh)]) {
-      if (s.length > n.length && s.startsWith(n) && (s[n.length] === '-' || s[n.length] === '_')) {
+      if (s.length > n.length && s.startsWith(n) && /[-_.\s0-9（(]/.test(s[n.length]!)) {
         if (!best || n.length > best.name.length) best = e;
       }
     }

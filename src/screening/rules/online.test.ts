@@ -286,7 +286,10 @@ describe.each(ENGINES)('online rules on %s', (engine) => {
     const deleted = chain(P3, 'C2', base);
     deleted.splice(3, 1);
     const unhashed: Ev[] = [{ p: PEOPLE[0], c: 'C1', at: '2023-08-01 09:00:00', type: 'login', hash: null }];
-    await insertEvents(store.db, [...clean, ...tampered, ...deleted, ...unhashed]);
+    // Hex digests compare case-insensitively: an intact chain whose hash column is written in
+    // uppercase is clean (prev_hash is hashed as written, so it keeps the case it was hashed with).
+    const upper = chain(PEOPLE[1], 'C1', base).map((e) => ({ ...e, hash: e.hash!.toUpperCase() }));
+    await insertEvents(store.db, [...clean, ...tampered, ...deleted, ...unhashed, ...upper]);
     const f = await run('ON-TAMPER');
     expect(f.map((x) => x.subject.id)).toEqual([P2, P3]);
     expect(f[0].evidence.rows).toEqual([

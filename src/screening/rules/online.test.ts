@@ -289,9 +289,17 @@ describe.each(ENGINES)('online rules on %s', (engine) => {
     // Hex digests compare case-insensitively: an intact chain whose hash column is written in
     // uppercase is clean (prev_hash is hashed as written, so it keeps the case it was hashed with).
     const upper = chain(PEOPLE[1], 'C1', base).map((e) => ({ ...e, hash: e.hash!.toUpperCase() }));
-    await insertEvents(store.db, [...clean, ...tampered, ...deleted, ...unhashed, ...upper]);
+    // A blanked hash takes its event out of the chain: the next event's link is checked
+    // against the last event that has a hash.
+    const blanked = chain(PEOPLE[2], 'C1', base).map((e, i) => (i === 3 ? { ...e, hash: null } : e));
+    // ... so an unhashed event slipped into an intact chain breaks nothing.
+    const slipped: Ev[] = [...chain(PEOPLE[3], 'C1', base), { p: PEOPLE[3], c: 'C1', at: '2023-08-01 09:01:30', type: 'heartbeat', hash: null }];
+    await insertEvents(store.db, [...clean, ...tampered, ...deleted, ...unhashed, ...upper, ...blanked, ...slipped]);
     const f = await run('ON-TAMPER');
-    expect(f.map((x) => x.subject.id)).toEqual([P2, P3]);
+    expect(f.map((x) => x.subject.id)).toEqual([PEOPLE[2], P2, P3]);
+    expect(f.shift()!.evidence.rows).toEqual([
+      expect.objectContaining({ event_id: `${PEOPLE[2].slice(-4)}-004`, hash_mismatch: false, prev_hash_mismatch: true, prev_event_id: `${PEOPLE[2].slice(-4)}-002` }),
+    ]);
     expect(f[0].evidence.rows).toEqual([
       expect.objectContaining({ event_id: `${P2.slice(-4)}-002`, hash_mismatch: true, prev_hash_mismatch: false, position_s: 600 }),
     ]);

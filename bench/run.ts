@@ -4,8 +4,8 @@
  *   import (default)  generate (or reuse) a province at --scale (default 10), import it into a
  *                     fresh DuckDB file, rows/s per entity and overall next to DuckDB's own
  *                     read_csv of the same files, peak RSS.
- *   screen            full screening of scale 10 and 50 provinces in DuckDB (or --scale S only),
- *                     then scale 1 on DuckDB and PostgreSQL with the ratio (PostgreSQL from
+ *   screen            full screening of scale 10 and 50 provinces in DuckDB, then scale 1 on
+ *                     DuckDB and PostgreSQL with the ratio (--scale S: that scale only; PostgreSQL from
  *                     BENCH_PG_URL, default the local server, database zhili_bench, created if missing).
  *   text              prohibited-wording scanner MB/s on ≥ --mb MB (default 50) of advert text
  *                     vs mint-filter and modern-ahocorasick.
@@ -70,14 +70,15 @@ if (what === 'import' || what === 'all') {
   await benchImport({ dir, db: storeAt(scale) });
 }
 if (what === 'screen' || what === 'all') {
-  const scales = values.scale ? [Number(values.scale)] : [10, 50];
+  const scales = values.scale ? [Number(values.scale)] : [10, 50, 1];
   for (const s of scales) {
-    console.log(`\n== 筛查 scale ${s} (DuckDB) ==`);
-    await benchScreen({ db: await importedAt(s) });
-  }
-  if (!values.scale) {
-    console.log('\n== 筛查 scale 1: DuckDB vs PostgreSQL ==');
-    await benchScreen({ db: await importedAt(1), pgUrl: await pgBenchUrl(), pgDataset: await datasetAt(1) });
+    if (s === 1) {
+      console.log('\n== 筛查 scale 1: DuckDB vs PostgreSQL ==');
+      await benchScreen({ db: await importedAt(1), pgUrl: await pgBenchUrl(), pgDataset: await datasetAt(1) });
+    } else {
+      console.log(`\n== 筛查 scale ${s} (DuckDB) ==`);
+      await benchScreen({ db: await importedAt(s) });
+    }
   }
 }
 if (what === 'text' || what === 'all') {

@@ -12,6 +12,9 @@ export async function openDuckDb(path: string): Promise<Db> {
     instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // DuckDB's default (80 % of RAM) let scale-50 screening reach 14 GB RSS; past this
+      // limit it spills sorts and joins to disk instead (ZHILI_DUCKDB_MEMORY overrides).
+      memory_limit: process.env.ZHILI_DUCKDB_MEMORY ?? '9GB',
     });
   } catch (e) {
     const msg = (e as Error).message;

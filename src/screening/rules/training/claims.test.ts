@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../../store/testing.ts';
+import { insert, run, useStore } from './testkit.ts';
 import { CLAIM_RULES } from './claims.ts';
 
 const byId = Object.fromEntries(CLAIM_RULES.map((r) => [r.id, r]));
@@ -9,19 +9,13 @@ const AMOUNT = byId['TR-CLAIM-AMOUNT']!;
 const PAYEE = byId['TR-PAYEE']!;
 
 describe.each(ENGINES)('training claim rules on %s', (engine) => {
-  let s: TestStore;
-  beforeAll(async () => {
-    s = await freshStore(engine);
-  });
-  afterAll(async () => s?.drop());
-  beforeEach(async () => {
-    await truncateAll(s.db);
-    await insert(s.db, 'institutions', [
+  const s = useStore(engine, async (db) => {
+    await insert(db, 'institutions', [
       { institution_id: 'I1', name: '甲职业培训学校（有限公司）', uscc: 'X', kind: 'training', region_code: '440106', payee_account: '6222 0000 1111', payee_name: '甲职业培训学校（有限公司）' },
       { institution_id: 'I2', name: '乙', uscc: 'Y', kind: 'training', region_code: '440105' },
     ]);
-    await insert(s.db, 'projects', [{ project_id: 'P1', name: '电工', standard_hours: 10, subsidy_per_person: 100000, catalog_from: '2020-01-01' }]);
-    await insert(s.db, 'classes', [
+    await insert(db, 'projects', [{ project_id: 'P1', name: '电工', standard_hours: 10, subsidy_per_person: 100000, catalog_from: '2020-01-01' }]);
+    await insert(db, 'classes', [
       { class_id: 'C1', institution_id: 'I1', project_id: 'P1', mode: 'offline', start_date: '2023-07-01', end_date: '2023-07-20', planned_hours: 10 },
       { class_id: 'C2', institution_id: 'I2', project_id: 'P1', mode: 'online', start_date: '2023-07-01', end_date: '2023-07-20', planned_hours: 10 },
     ]);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../../store/testing.ts';
+import { classRow, insert, run, useStore } from './testkit.ts';
 import { PEOPLE_RULES } from './people.ts';
 
 const byId = Object.fromEntries(PEOPLE_RULES.map((r) => [r.id, r]));
@@ -12,18 +12,7 @@ const cls = (class_id: string, institution_id: string, start_date: string, end_d
 });
 
 describe.each(ENGINES)('training people rules on %s', (engine) => {
-  let s: TestStore;
-  beforeAll(async () => {
-    s = await freshStore(engine);
-  });
-  afterAll(async () => s?.drop());
-  beforeEach(async () => {
-    await truncateAll(s.db);
-    await insert(s.db, 'institutions', [
-      { institution_id: 'I1', name: '甲', uscc: 'X', kind: 'training', region_code: '440106' },
-      { institution_id: 'I2', name: '乙', uscc: 'Y', kind: 'training', region_code: '440105' },
-    ]);
-  });
+  const s = useStore(engine);
 
   it('TR-SHARED-CONTACT: 5 trainees of one institution sharing a phone flag, 4 do not, nor 5 spread over two institutions', async () => {
     await insert(s.db, 'classes', [cls('C1', 'I1', '2023-07-01', '2023-07-20'), cls('C2', 'I1', '2023-08-01', '2023-08-20'), cls('C3', 'I2', '2023-07-01', '2023-07-20')]);

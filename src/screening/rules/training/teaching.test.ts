@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../../store/testing.ts';
+import { classRow, insert, run, useStore } from './testkit.ts';
 import { TEACHING_RULES } from './teaching.ts';
 
 const byId = Object.fromEntries(TEACHING_RULES.map((r) => [r.id, r]));
 const CLASH = byId['TR-TEACHER-CLASH']!;
 const SUB = byId['TR-SUBCONTRACT']!;
 
-const cls = (class_id: string, institution_id: string, extra: Record<string, unknown> = {}) => ({
-  class_id, institution_id, project_id: 'P1', mode: 'offline', start_date: '2023-08-01', end_date: '2023-08-31', planned_hours: 10, ...extra,
-});
+const cls = classRow;
 const ses = (session_id: string, class_id: string, starts_at: string, ends_at: string, teacher_id_number: string | null) => ({ session_id, class_id, starts_at, ends_at, teacher_id_number });
 
 describe.each(ENGINES)('training teaching rules on %s', (engine) => {
-  let s: TestStore;
-  beforeAll(async () => {
-    s = await freshStore(engine);
-  });
-  afterAll(async () => s?.drop());
-  beforeEach(async () => {
-    await truncateAll(s.db);
-    await insert(s.db, 'institutions', [
-      { institution_id: 'I1', name: '甲', uscc: 'X', kind: 'training', region_code: '440106' },
-      { institution_id: 'I2', name: '乙', uscc: 'Y', kind: 'training', region_code: '440105' },
-    ]);
-  });
+  const s = useStore(engine);
 
   it('TR-TEACHER-CLASH: 1 minute across midnight flags, touching sessions and same-class overlaps do not', async () => {
     await insert(s.db, 'classes', [cls('C1', 'I1'), cls('C2', 'I2'), cls('C3', 'I1')]);

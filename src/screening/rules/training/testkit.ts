@@ -3,9 +3,11 @@
  * typed from the entity schema so dates and timestamps are real DATE/TIMESTAMP values on
  * both engines, and run one rule.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ENTITIES, type EntityName } from '../../../dataset/entities.ts';
-import type { Db } from '../../../store/db.ts';
+import type { Db, Dialect } from '../../../store/db.ts';
 import { dialectOf } from '../../../store/dialect.ts';
+import { freshStore, type TestStore } from '../../../store/testing.ts';
 import { evaluateRule, resolveParams } from '../../evaluate.ts';
 import type { Finding, Rule } from '../../types.ts';
 
@@ -41,4 +43,43 @@ export async function truncateAll(db: Db): Promise<void> {
 /** Evaluate `rule` with its defaults overridden by `overrides`. */
 export async function run(db: Db, rule: Rule, overrides: Record<string, unknown> = {}): Promise<Finding[]> {
   return evaluateRule(rule, { db, d: dialectOf(db.dialect), params: resolveParams(rule, overrides) });
+}
+
+/** Two plain training institutions that most cases start from. */
+export const TWO_INSTITUTIONS = [
+  { institution_id: 'I1', name: '甲', uscc: 'X', kind: 'training', region_code: '440106' },
+  { institution_id: 'I2', name: '乙', uscc: 'Y', kind: 'training', region_code: '440105' },
+];
+
+/** A class row with defaults for the columns a case does not care about. */
+export const classRow = (class_id: string, institution_id: string, extra: Record<string, unknown> = {}) => ({
+  class_id,
+  institution_id,
+  project_id: 'P1',
+  mode: 'offline',
+  start_date: '2023-08-01',
+  end_date: '2023-08-31',
+  planned_hours: 10,
+  ...extra,
+});
+
+/**
+ * One fresh store for a describe block on `engine`, emptied and seeded (default: the two
+ * institutions) before each case. `.db` is the store's Db once the block runs.
+ */
+export function useStore(engine: Dialect, seed: (db: Db) => Promise<void> = (db) => insert(db, 'institutions', TWO_INSTITUTIONS)): { readonly db: Db } {
+  let s: TestStore;
+  beforeAll(async () => {
+    s = await freshStore(engine);
+  });
+  afterAll(async () => s?.drop());
+  beforeEach(async () => {
+    await truncateAll(s.db);
+    await seed(s.db);
+  });
+  return {
+    get db() {
+      return s.db;
+    },
+  };
 }

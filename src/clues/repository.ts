@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import type { Ref, Severity } from '../screening/types.ts';
+import type { Finding, Ref, Severity } from '../screening/types.ts';
 
 export type ClueSource =
   | 'screening'
@@ -22,17 +22,7 @@ export type ClueSource =
 export type ClueState = 'new' | 'triaged' | 'merged' | 'dismissed';
 
 /** One clue as screening emits it: exactly the JSON Lines record of RULES.md, in its key order. */
-export interface ClueRecord {
-  rule: string;
-  subject: Ref;
-  severity: Severity;
-  score: number;
-  region_code: string | null;
-  institution_id: string | null;
-  summary: string;
-  evidence: Record<string, unknown>;
-  related: Ref[];
-}
+export type ClueRecord = Omit<Finding, 'severity'> & { rule: string; severity: Severity };
 
 /** A stored clue row (JSON columns parsed). */
 export interface StoredClue {

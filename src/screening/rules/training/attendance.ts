@@ -5,7 +5,7 @@
  * functions, no all-pairs joins over attendance.
  */
 import type { Row } from '../../../store/db.ts';
-import type { CodeRule, Rule, RuleContext } from '../../types.ts';
+import type { CodeRule, Finding, Rule, RuleContext } from '../../types.ts';
 import { listIds, maskId, minute, num, onePass, p, param, pct, refs, scoreAbove, scoreBelow, str, timeRange } from '../util.ts';
 
 const REGION = 'COALESCE(c.region_code, i.region_code)';
@@ -91,6 +91,28 @@ export const PAIRS_SELECT = `,
     FROM agg JOIN px ON px.id_number = agg.subject_id AND px.rn <= 50
    ORDER BY agg.subject_id, px.rn`;
 
+/**
+ * The clue of a person found in overlapping session pairs of different classes (TR-OVERLAP's
+ * trainee, TR-TEACHER-CLASH's teacher), from a PAIRS_SELECT row and its pair rows.
+ * `base` is the score of one pair within one institution; more pairs and a second
+ * institution raise it.
+ */
+export function overlapPairFinding(row: Row, ev: Row[], base: number, who: string): Finding {
+  const n = Number(row.n_pairs);
+  return {
+    subject: { type: 'person', id: String(row.subject_id) },
+    score: Math.min(1, Number((base + 0.05 * (n - 1) + (Number(row.n_cross_institution) > 0 ? 0.1 : 0)).toFixed(4))),
+    region_code: str(row.region_code),
+    institution_id: str(row.institution_id),
+    summary: `${who}（${row.class_1} 与 ${row.class_2}，${timeRange(row.overlap_from, row.overlap_to)}）${n > 1 ? `，共 ${n} 对重叠课次` : ''}`,
+    evidence: { pairs: n, rows: ev.map(({ subject_id: _s, ...r }) => r) },
+    related: refs(
+      ['class', ev.flatMap((e) => [e.class_1, e.class_2])],
+      ['institution', ev.flatMap((e) => [e.institution_1, e.institution_2])],
+    ),
+  };
+}
+
 const OVERLAP: CodeRule = onePass({
   id: 'TR-OVERLAP',
   title: '同一学员同时段在不同培训班签到',
@@ -101,24 +123,7 @@ const OVERLAP: CodeRule = onePass({
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一人员在两个不同培训班、时间重叠的课次中都有签到记录（分身参训、冒名签到）。',
   query: (ctx) => overlapPairs(ctx) + PAIRS_SELECT,
-  finding(row, ev) {
-    const n = Number(row.n_pairs);
-    return {
-      subject: { type: 'person', id: String(row.subject_id) },
-      score: Math.min(1, Number((0.75 + 0.05 * (n - 1) + (Number(row.n_cross_institution) > 0 ? 0.1 : 0)).toFixed(4))),
-      region_code: str(row.region_code),
-      institution_id: str(row.institution_id),
-      summary: `学员 ${maskId(row.subject_id)} 同时段在两个培训班签到（${row.class_1} 与 ${row.class_2}，${timeRange(row.overlap_from, row.overlap_to)}）${n > 1 ? `，共 ${n} 对重叠课次` : ''}`,
-      evidence: {
-        pairs: n,
-        rows: ev.map(({ subject_id: _s, ...r }) => r),
-      },
-      related: refs(
-        ['class', ev.flatMap((e) => [e.class_1, e.class_2])],
-        ['institution', ev.flatMap((e) => [e.institution_1, e.institution_2])],
-      ),
-    };
-  },
+  finding: (row, ev) => overlapPairFinding(row, ev, 0.75, `学员 ${maskId(row.subject_id)} 同时段在两个培训班签到`),
 });
 
 /**

@@ -2,7 +2,7 @@
  * Training rules on who teaches: TR-TEACHER-CLASH, TR-SUBCONTRACT.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { PAIRS_SELECT, pairsCte } from './attendance.ts';
+import { overlapPairFinding, PAIRS_SELECT, pairsCte } from './attendance.ts';
 import { listIds, maskId, minute, onePass, p, param, pct, refs, scoreAbove, str, timeRange } from '../util.ts';
 
 /**
@@ -47,21 +47,7 @@ const TEACHER_CLASH: CodeRule = onePass({
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一授课教师（证件号）被登记为两个不同培训班时间重叠课次的授课人（挂名授课、虚构课次）。',
   query: (ctx) => clashPairs(ctx) + PAIRS_SELECT,
-  finding(row, ev) {
-    const n = Number(row.n_pairs);
-    return {
-      subject: { type: 'person', id: String(row.subject_id) },
-      score: Math.min(1, Number((0.6 + 0.05 * (n - 1) + (Number(row.n_cross_institution) > 0 ? 0.1 : 0)).toFixed(4))),
-      region_code: str(row.region_code),
-      institution_id: str(row.institution_id),
-      summary: `教师 ${maskId(row.subject_id)} 同时段在两个培训班授课（${row.class_1} 与 ${row.class_2}，${timeRange(row.overlap_from, row.overlap_to)}）${n > 1 ? `，共 ${n} 对重叠课次` : ''}`,
-      evidence: { pairs: n, rows: ev.map(({ subject_id: _s, ...r }) => r) },
-      related: refs(
-        ['class', ev.flatMap((e) => [e.class_1, e.class_2])],
-        ['institution', ev.flatMap((e) => [e.institution_1, e.institution_2])],
-      ),
-    };
-  },
+  finding: (row, ev) => overlapPairFinding(row, ev, 0.6, `教师 ${maskId(row.subject_id)} 同时段在两个培训班授课`),
 });
 
 /**

@@ -13,6 +13,7 @@
  * Datasets (bench-out/data/scale-S) and stores (bench-out/scale-S.duckdb) live in bench-out/
  * (git-ignored) and are reused between runs; delete them to start over.
  */
+import { env } from '../src/config/env.ts';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,7 +55,7 @@ async function importedAt(scale: number): Promise<string> {
 
 /** The benchmark's PostgreSQL database (created if missing). */
 async function pgBenchUrl(): Promise<string> {
-  const url = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/zhili_bench';
+  const url = env().BENCH_PG_URL;
   const name = new URL(url).pathname.slice(1);
   const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();

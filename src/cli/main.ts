@@ -3,6 +3,7 @@
  * Errors meant for people (ZhiliError) print one line, Chinese first, and exit 1; anything
  * else is an internal error: one line too (stack only with ZHILI_DEBUG=1), exit 2.
  */
+import { env } from '../config/env.ts';
 import { Command } from 'commander';
 import { ZhiliError } from '../errors.ts';
 import { registerDemo } from './demo.ts';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     }
     const err = e as Error;
     process.stderr.write(`内部错误 / internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env.ZHILI_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    if (env().ZHILI_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
     process.exitCode = 2;
   }
 }

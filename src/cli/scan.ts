@@ -2,6 +2,7 @@
  * `zhili scan [TEXT] [--file F] [--kind ad|certificate|listing] [--json]`: scan one text for
  * prohibited wording and show the hits on the original text (or as JSON with UTF-16 offsets).
  */
+import { env } from '../config/env.ts';
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { zerr } from '../errors.ts';
@@ -153,7 +154,7 @@ export function registerScan(program: Command): void {
         const json = JSON.stringify({ hits }).replace(/[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
         process.stdout.write(`${json}\n`);
       } else {
-        const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+        const color = Boolean(process.stdout.isTTY) && !env().NO_COLOR;
         process.stdout.write(`${formatHits(text, hits, color)}\n`);
       }
     });

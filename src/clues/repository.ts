@@ -5,6 +5,7 @@
  * rule finding the same subject again refreshes one row instead of adding another; its
  * workflow state (new/triaged/merged/dismissed) is never touched by screening.
  */
+import { localTimestamp } from '../clock.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { Finding, Ref, Severity } from '../screening/types.ts';
@@ -56,10 +57,6 @@ export function clueId(source: ClueSource, rule: string | null, subjectType: str
   return `CL${h.slice(0, 24)}`;
 }
 
-/** Current local (Asia/Shanghai) time as 'YYYY-MM-DD HH:MM:SS', how the store keeps timestamps. */
-export function localNow(date = new Date()): string {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 export interface RunRuleRecord {
   id: string;
@@ -71,7 +68,7 @@ export interface RunRuleRecord {
 }
 
 /** Open a screening run; returns its id (one more than the highest so far). */
-export async function startRun(db: Db, startedAt = localNow()): Promise<number> {
+export async function startRun(db: Db, startedAt = localTimestamp()): Promise<number> {
   return db.transaction(async () => {
     const [row] = await db.query<{ n: number | null }>('SELECT max(id) AS n FROM screening_runs');
     const id = Number(row?.n ?? 0) + 1;
@@ -99,7 +96,7 @@ export async function finishRun(db: Db, runId: number, rules: RunRuleRecord[], t
   await db.query(
     `UPDATE screening_runs SET finished_at = CAST($2 AS TIMESTAMP), status = $3, rules_ran = $4, rules_skipped = $5, rules_disabled = $6,
        rules_failed = $7, clues_total = $8, clues_new = $9, clues_deactivated = $10, rules = $11 WHERE id = $1`,
-    [runId, localNow(), status, t.ran, t.skipped, t.disabled, t.failed, t.clues, t.newClues, t.deactivated, JSON.stringify(rules)],
+    [runId, localTimestamp(), status, t.ran, t.skipped, t.disabled, t.failed, t.clues, t.newClues, t.deactivated, JSON.stringify(rules)],
   );
 }
 
@@ -160,7 +157,7 @@ export interface UpsertResult {
  * same SQL on both engines but several times slower on DuckDB.
  */
 export async function upsertScreeningClues(db: Db, runId: number, ranRules: readonly string[], records: readonly ClueRecord[]): Promise<UpsertResult> {
-  const now = localNow();
+  const now = localTimestamp();
   return db.transaction(async () => {
     await db.exec(`DROP TABLE IF EXISTS clue_stage`);
     await db.exec(

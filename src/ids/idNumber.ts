@@ -8,6 +8,7 @@
  * generator and the screening rules call it millions of times.
  */
 
+import { nowMs } from '../clock.ts';
 import { isKnownProvince, isKnownRegion } from './regions.ts';
 
 /** Why a number was rejected; see {@link parseIdNumber}. */
@@ -94,7 +95,7 @@ const DAY_MS = 86_400_000;
 
 function toTodayString(today: Date | string | undefined): string {
   if (today === undefined) {
-    const now = Date.now();
+    const now = nowMs();
     if (now >= cachedUntil || now < cachedFrom) {
       cachedToday = chinaToday(new Date(now));
       cachedFrom = Math.floor((now + CST_MS) / DAY_MS) * DAY_MS - CST_MS;

@@ -9,6 +9,8 @@
  * bookkeeping row, so a re-run (after success or kill -9) skips exactly the files already
  * done and ends in the state of an uninterrupted import.
  */
+import { localTimestamp, now } from '../clock.ts';
+import { env } from '../config/env.ts';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +69,7 @@ export interface ImportOptions {
 export const PERSON_REFERENCES = ['staff', 'enrollments', 'attendance', 'online_events', 'claim_items', 'exam_results', 'certificates'] as const;
 
 /** `ZHILI_IMPORT_TRACE=1` prints the time of each step on stderr (for benchmarking; no data is printed). */
-const TRACE = !!process.env.ZHILI_IMPORT_TRACE;
+const TRACE = env().ZHILI_IMPORT_TRACE;
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 interface Source {
@@ -146,7 +148,7 @@ class Importer {
   }
 
   async importAll(dir: string, files: DatasetFile[]): Promise<ImportReport> {
-    const started = new Date();
+    const started = now();
     const sources = await this.sources(files);
     const recorded = new Map((await this.db.query<Recorded>('SELECT * FROM import_files')).map((r) => [r.file, r]));
     let loaded = 0;
@@ -189,7 +191,7 @@ class Importer {
     const report = { ...(await this.report(names)), alreadyImported };
     await this.db.query(
       `INSERT INTO import_runs (run_id, dir, started_at, finished_at, files_loaded, files_skipped) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [this.runId, dir, isoLocal(started), isoLocal(new Date()), loaded, skipped],
+      [this.runId, dir, localTimestamp(started), localTimestamp(), loaded, skipped],
     );
     return report;
   }
@@ -371,7 +373,7 @@ class Importer {
     const qSql = `SELECT ${lit(src.name)} AS file, line, col AS column_name, reason, content FROM _zr${
       inFileBad ? ` UNION ALL SELECT ${lit(src.name)}, _line, _col, _reason, _qcontent FROM ${final} WHERE NOT _ok` : ''
     }`;
-    const fileRow = [src.name, e.name, src.size, sha256, encoding, read, okRows, badRows, JSON.stringify(extraColumns), this.runId, isoLocal(new Date())];
+    const fileRow = [src.name, e.name, src.size, sha256, encoding, read, okRows, badRows, JSON.stringify(extraColumns), this.runId, localTimestamp()];
     const fileSql = `INSERT INTO import_files (file, entity, size, sha256, encoding, rows_read, rows_loaded, rows_quarantined, extra_columns, run_id, imported_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
     const stubCleanup = `DELETE FROM persons WHERE src_file IS NULL AND id_number IN (SELECT id_number FROM persons WHERE src_file = $1)`;
@@ -446,9 +448,4 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
 
-/** Local wall-clock timestamp text (the store keeps Asia/Shanghai local times). */
-function isoLocal(d: Date): string {
-  const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
-}
 

@@ -1,3 +1,4 @@
+import { env } from '../config/env.ts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { zerr } from '../errors.ts';
 import type { Db, Row } from './db.ts';
@@ -14,7 +15,7 @@ export async function openDuckDb(path: string): Promise<Db> {
       autoload_known_extensions: 'false',
       // DuckDB's default (80 % of RAM) let scale-50 screening reach 14 GB RSS; past this
       // limit it spills sorts and joins to disk instead (ZHILI_DUCKDB_MEMORY overrides).
-      memory_limit: process.env.ZHILI_DUCKDB_MEMORY ?? '9GB',
+      memory_limit: env().ZHILI_DUCKDB_MEMORY,
     });
   } catch (e) {
     const msg = (e as Error).message;

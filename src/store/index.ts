@@ -1,3 +1,4 @@
+import { env } from '../config/env.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from './db.ts';
@@ -20,7 +21,7 @@ export interface StoreOptions {
 
 /** Open the configured store and bring its schema up to date. */
 export async function openStore(opts: StoreOptions = {}): Promise<Db> {
-  const url = opts.databaseUrl ?? (opts.db ? undefined : process.env.DATABASE_URL || undefined);
+  const url = opts.databaseUrl ?? (opts.db ? undefined : env().DATABASE_URL);
   let db: Db;
   if (url) {
     db = await openPostgres(url);

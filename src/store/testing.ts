@@ -2,6 +2,7 @@
  * Test support: fresh stores on both engines. PostgreSQL tests use a throw-away database
  * on the local server (PG_TEST_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  */
+import { env } from '../config/env.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import pg from 'pg';
 import type { Db, Dialect } from './db.ts';
 import { openStore } from './index.ts';
 
-export const PG_ADMIN_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL = env().PG_TEST_URL;
 
 export interface TestStore {
   dialect: Dialect;

@@ -103,11 +103,6 @@ export async function withWriterLock<T>(db: Db, fn: () => Promise<T>, opts: Writ
   }
 }
 
-/** Whether the current async context holds the writer lock of `db`. */
-export function holdsWriterLock(db: Db): boolean {
-  return held.getStore()?.has(db) ?? false;
-}
-
 /**
  * Run `fn` (the migrations) under a PostgreSQL advisory lock, so two processes opening a
  * brand-new database at once do not both create the tables. DuckDB needs none: only one

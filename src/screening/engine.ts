@@ -139,6 +139,9 @@ export function resolveSettings(catalog: readonly Rule[], opts: Pick<ScreeningOp
  * Settings are validated before anything touches the store.
  */
 export async function runScreening(db: Db, opts: ScreeningOptions = {}): Promise<ScreeningReport> {
+  // Bad settings fail at once, not after waiting for the lock; the run validates them again.
+  resolveSettings(opts.catalog ?? RULES, opts);
+  selectRules(opts.catalog ?? RULES, opts.rules);
   // The store's writer lock: a run never reads half an import nor overlaps another run.
   return withWriterLock(db, () => runScreeningLocked(db, opts));
 }

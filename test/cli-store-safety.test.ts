@@ -72,10 +72,11 @@ describe('zhili import twice at once into one PostgreSQL database', () => {
     expect(await n('import_files')).toBe(5);
     // Whichever came second skipped every file as already imported.
     expect([a, b].filter((r) => r.stdout.includes('其中 5 个文件此前已以相同内容导入'))).toHaveLength(1);
-  });
+  }, 300_000);
 });
 
-describe('zhili screen', () => {
+// Each case starts the CLI once or twice (seconds each on a loaded machine).
+describe('zhili screen', { timeout: 300_000 }, () => {
   const store = join(tmp, 'store.duckdb');
 
   it('a closed stdout (| true) ends quietly with status 141, no stack trace', async () => {
@@ -121,7 +122,7 @@ describe('zhili screen', () => {
   });
 });
 
-describe('files the command creates are private', () => {
+describe('files the command creates are private', { timeout: 300_000 }, () => {
   it('store, its directory and the import report: 0600 / 0700', async () => {
     const dir = join(tmp, 'small');
     mkdirSync(dir);

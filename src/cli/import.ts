@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { listDatasetFiles } from '../dataset/files.ts';
 import { zerr } from '../errors.ts';
 import { type ImportReport, importDataset } from '../importer/import.ts';
+import { checkWritableFile } from '../screening/output.ts';
 import { openStore } from '../store/index.ts';
 
 /** Display width of a string in a terminal (CJK characters take two columns). */
@@ -63,6 +64,8 @@ export function registerImport(program: Command): void {
       // Directory problems first: they need no database. The bar advances by bytes, so
       // that a big file weighs what it costs; it shows rows and rows/s of the files done.
       const sizes = new Map(listDatasetFiles(dir).map((f) => [f.name, f.size]));
+      // An unwritable --report must fail now, not after the whole import.
+      if (opts.report) checkWritableFile(opts.report, '导入报告文件');
       const total = [...sizes.values()].reduce((a, b) => a + b, 0);
       const db = await openStore({ db: opts.db, databaseUrl: opts.databaseUrl });
       const tty = process.stderr.isTTY === true;
@@ -90,7 +93,7 @@ export function registerImport(program: Command): void {
           },
         });
         bar?.stop();
-        if (opts.report) writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
+        if (opts.report) writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
         console.log(formatImportSummary(report));
         console.log(`\n数据库：${db.location}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
       } finally {

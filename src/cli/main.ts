@@ -11,6 +11,7 @@ import { registerGenerate } from './generate.ts';
 import { registerImport } from './import.ts';
 import { registerScan } from './scan.ts';
 import { registerScreen } from './screen.ts';
+import { setUpCliProcess } from './stdio.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhili');
@@ -46,4 +47,5 @@ async function main(): Promise<void> {
   }
 }
 
+setUpCliProcess(); // umask 077, quiet exit on a closed pipe (src/cli/stdio.ts)
 await main();

@@ -67,9 +67,28 @@ export interface RunRuleRecord {
   params?: Record<string, unknown>;
 }
 
-/** Open a screening run; returns its id (one more than the highest so far). */
+/**
+ * Close as `interrupted` (finished now) every run still marked `running`. Only valid under
+ * the store's writer lock (src/store/lock.ts): whoever holds it is the only live writer, so
+ * a `running` row left then belongs to a process that died (killed, crashed, power lost).
+ * Returns the ids closed.
+ */
+export async function closeInterruptedRuns(db: Db, at = localTimestamp()): Promise<number[]> {
+  const stale = await db.query<{ id: number }>(`SELECT id FROM screening_runs WHERE status = 'running' ORDER BY id`);
+  if (stale.length) {
+    await db.query(`UPDATE screening_runs SET status = 'interrupted', finished_at = CAST($1 AS TIMESTAMP) WHERE status = 'running'`, [at]);
+  }
+  return stale.map((r) => Number(r.id));
+}
+
+/**
+ * Open a screening run; returns its id (one more than the highest so far). Call it under
+ * the writer lock (runScreening does): runs left `running` by dead processes are closed as
+ * `interrupted` first.
+ */
 export async function startRun(db: Db, startedAt = localTimestamp()): Promise<number> {
   return db.transaction(async () => {
+    await closeInterruptedRuns(db, startedAt);
     const [row] = await db.query<{ n: number | null }>('SELECT max(id) AS n FROM screening_runs');
     const id = Number(row?.n ?? 0) + 1;
     await db.query(`INSERT INTO screening_runs (id, started_at, status, engine) VALUES ($1, CAST($2 AS TIMESTAMP), 'running', $3)`, [

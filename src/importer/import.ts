@@ -26,6 +26,7 @@ import { readWorkbook } from '../dataset/xlsx.ts';
 import { ZhiliError, zerr } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import type { DuckDb } from '../store/duckdb.ts';
+import { withWriterLock } from '../store/lock.ts';
 import type { PgDb } from '../store/postgres.ts';
 import { SQL_TYPE, storeColumns } from '../store/schema.ts';
 import { REASON, stageSql } from './validate.ts';
@@ -96,6 +97,11 @@ interface Recorded {
  * unknown files); rows that cannot be loaded are quarantined, not thrown.
  */
 export async function importDataset(db: Db, dir: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  // The store's writer lock: a second import waits, then finds the files recorded and skips them.
+  return withWriterLock(db, () => importLocked(db, dir, opts));
+}
+
+async function importLocked(db: Db, dir: string, opts: ImportOptions): Promise<ImportReport> {
   const files = listDatasetFiles(dir);
   const tmp = mkdtempSync(join(tmpdir(), 'zhili-import-'));
   let own: { inst: DuckDBInstance; conn: DuckDBConnection } | null = null;

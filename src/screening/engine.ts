@@ -9,6 +9,7 @@ import { finishRun, startRun, upsertScreeningClues, type ClueRecord, type RunRul
 import { zerr } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { dialectOf } from '../store/dialect.ts';
+import { withWriterLock } from '../store/lock.ts';
 import { evaluateRule } from './evaluate.ts';
 import { RULES } from './rules/index.ts';
 import type { Finding, Params, Rule } from './types.ts';
@@ -138,6 +139,14 @@ export function resolveSettings(catalog: readonly Rule[], opts: Pick<ScreeningOp
  * Settings are validated before anything touches the store.
  */
 export async function runScreening(db: Db, opts: ScreeningOptions = {}): Promise<ScreeningReport> {
+  // Bad settings fail at once, not after waiting for the lock; the run validates them again.
+  resolveSettings(opts.catalog ?? RULES, opts);
+  selectRules(opts.catalog ?? RULES, opts.rules);
+  // The store's writer lock: a run never reads half an import nor overlaps another run.
+  return withWriterLock(db, () => runScreeningLocked(db, opts));
+}
+
+async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<ScreeningReport> {
   const t0 = performance.now();
   const catalog = opts.catalog ?? RULES;
   const settings = resolveSettings(catalog, opts);

@@ -1,12 +1,39 @@
 import { env } from '../config/env.ts';
+import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { zerr } from '../errors.ts';
 import type { Db, Row } from './db.ts';
 
 const NUMERIC_STRING_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/;
 
-/** Open (creating if needed) a DuckDB file, or ':memory:'. */
+/**
+ * Refuse, before DuckDB touches it, a path that cannot be a store: a directory, or an
+ * existing file without DuckDB's header (a text file, an empty file, a spreadsheet …).
+ * Returns whether the file is new (DuckDB will create it).
+ */
+export function checkDuckDbFile(path: string): boolean {
+  if (path === ':memory:' || !existsSync(path)) return true;
+  const notStore = (what: string, en: string) =>
+    zerr('store.not_zhili', `${path} 不是 zhili 的数据库：${what}；请用 --db 指定 zhili 的数据库文件或一个新文件名`, `${path} is not a zhili store: ${en}`);
+  if (statSync(path).isDirectory()) throw notStore('它是一个目录', 'it is a directory');
+  // A DuckDB file carries "DUCK" at byte 8 of its first block.
+  const head = Buffer.alloc(12);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1', 8, 12) !== 'DUCK') throw notStore('不是 DuckDB 数据库文件', 'not a DuckDB database file');
+  return false;
+}
+
+/**
+ * Open (creating if needed) a DuckDB file, or ':memory:'. A file created here is made
+ * readable by its owner only (0600): the store holds personal data.
+ */
 export async function openDuckDb(path: string): Promise<Db> {
+  const created = checkDuckDbFile(path) && path !== ':memory:';
   let instance: DuckDBInstance;
   try {
     // Extensions other than the built-in ones would need a download, which fails offline.
@@ -23,6 +50,11 @@ export async function openDuckDb(path: string): Promise<Db> {
       throw zerr('store.locked', `数据库文件 ${path} 正被另一个进程占用（例如正在运行的 zhili 服务），请先停止该进程或通过服务的接口操作`, `the DuckDB file ${path} is held by another process`);
     }
     throw zerr('store.open_failed', `无法打开数据库文件 ${path}：${msg.split('\n')[0]}`, `cannot open DuckDB file ${path}`);
+  }
+  if (created) {
+    // DuckDB creates its files with the process umask; the CLI also sets umask 077 so that the
+    // write-ahead log (created later, on the first write) is private too.
+    for (const f of [path, `${path}.wal`]) if (existsSync(f)) chmodSync(f, 0o600);
   }
   const conn = await instance.connect();
   return new DuckDb(instance, conn, path);

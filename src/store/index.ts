@@ -8,6 +8,8 @@ import { openPostgres } from './postgres.ts';
 
 export type { Db, Dialect, Row } from './db.ts';
 export { dialectOf, type SqlDialect } from './dialect.ts';
+export { withWriterLock, WRITER_WAIT_MESSAGE, type WriterLockOptions } from './lock.ts';
+export { redactUrl } from './postgres.ts';
 
 /** Default embedded store file, relative to the working directory. */
 export const DEFAULT_DB_FILE = '.zhili/zhili.duckdb';
@@ -27,7 +29,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
     db = await openPostgres(url);
   } else {
     const file = opts.db ?? DEFAULT_DB_FILE;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // The store's directory is private (0700) when zhili creates it; an existing one is left as is.
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     db = await openDuckDb(file);
   }
   try {

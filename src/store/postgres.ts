@@ -13,18 +13,47 @@ const types = {
   },
 };
 
-/** Hide the password in a connection URL for messages. */
+/**
+ * Hide the password in a connection string for messages: `postgres://user:***@host/db`.
+ * The user part runs to the LAST '@' (a password may contain an unescaped '@' or '/'),
+ * `password=` parameters of the query and of key=value strings are hidden as well.
+ * Erring towards hiding too much is the point.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)(.*)@/is, (_m, scheme: string, user: string) => {
+    const colon = user.indexOf(':');
+    return `${scheme}${colon < 0 ? user : `${user.slice(0, colon)}:***`}@`;
+  });
+  out = out.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)/gi, '$1***');
+  return out;
+}
+
+/** Remove from a driver message every password that `url` carries (drivers may echo parts of it). */
+function hideSecrets(msg: string, url: string): string {
+  const secrets: string[] = [];
+  const user = /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is.exec(url)?.[1];
+  if (user?.includes(':')) secrets.push(user.slice(user.indexOf(':') + 1));
+  for (const m of url.matchAll(/password\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]*)/gi)) secrets.push(m[1]!);
+  for (const s of [...secrets]) {
+    try {
+      secrets.push(decodeURIComponent(s)); // the driver works with the decoded password
+    } catch {
+      /* not percent-encoded */
+    }
+  }
+  let out = redactUrl(msg);
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out;
 }
 
 /** Connect to PostgreSQL; a server that does not answer is a clear error, not a stack trace. */
 export async function openPostgres(url: string): Promise<Db> {
-  const client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 5000 });
+  let client: pg.Client;
   try {
+    client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 5000 });
     await client.connect();
   } catch (e) {
-    const msg = (e as Error).message || String((e as { code?: string }).code ?? e);
+    const msg = hideSecrets((e as Error).message || String((e as { code?: string }).code ?? e), url);
     throw zerr('store.pg_unreachable', `无法连接 PostgreSQL 数据库 ${redactUrl(url)}：${msg}`, `cannot connect to PostgreSQL at ${redactUrl(url)}`);
   }
   // Connection errors after connect must not crash the process with an unhandled event.

@@ -91,7 +91,8 @@ describe.skipIf(requireOrSkip(READY, '生成器 src/synth/generate.ts 与导入�
       const found = new Map(clues.map((c) => [key(c.rule, c.subject.type, c.subject.id), c]));
       const missed = [...expected].filter((k) => !found.has(k));
       const extra = [...found].filter(([k]) => !expected.has(k)).map(([k, c]) => `${k} — ${c.summary}`);
-      expect({ missed, extra }).toEqual({ missed: [], extra: [] });
+      // One line per difference, so a failure names every subject (an object diff is truncated).
+      expect([...missed.map((k) => `missed ${k}`), ...extra.map((k) => `extra ${k}`)].join('\n')).toBe('');
     });
   });
 

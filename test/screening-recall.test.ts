@@ -13,6 +13,7 @@ import { runScreening, type ScreeningReport } from '../src/screening/engine.ts';
 import { RULES } from '../src/screening/rules/index.ts';
 import type { Db } from '../src/store/db.ts';
 import { freshStore, type TestStore } from '../src/store/testing.ts';
+import { requireOrSkip } from './prereq.ts';
 
 const SYNTH = new URL('../src/synth/generate.ts', import.meta.url);
 const IMPORTER = new URL('../src/importer/import.ts', import.meta.url);
@@ -37,7 +38,7 @@ async function importInto(db: Db, dir: string): Promise<void> {
   await importDataset(db, dir);
 }
 
-describe.skipIf(!READY)('screening recall on generated provinces', () => {
+describe.skipIf(requireOrSkip(READY, '生成器 src/synth/generate.ts 与导入器 src/importer/import.ts'))('screening recall on generated provinces', () => {
   const root = mkdtempSync(join(tmpdir(), 'zhili-recall-'));
   const results = new Map<string, { answers: Answer[]; report: ScreeningReport; dir: string; again?: ScreeningReport; stored: number }>();
 
@@ -90,7 +91,8 @@ describe.skipIf(!READY)('screening recall on generated provinces', () => {
       const found = new Map(clues.map((c) => [key(c.rule, c.subject.type, c.subject.id), c]));
       const missed = [...expected].filter((k) => !found.has(k));
       const extra = [...found].filter(([k]) => !expected.has(k)).map(([k, c]) => `${k} — ${c.summary}`);
-      expect({ missed, extra }).toEqual({ missed: [], extra: [] });
+      // One line per difference, so a failure names every subject (an object diff is truncated).
+      expect([...missed.map((k) => `missed ${k}`), ...extra.map((k) => `extra ${k}`)].join('\n')).toBe('');
     });
   });
 

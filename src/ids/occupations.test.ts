@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isOccupationCode, OCCUPATIONS, occupationByCode, occupationByName, occupationName } from './occupations.ts';
+import { requireOrSkip } from '../../test/prereq.ts';
 
 const CATALOG = '/work/shared/ref/national-vocational-qualifications-2021.json';
 
@@ -48,7 +49,7 @@ describe('occupation codes', () => {
     expect(occupationByName('电工')).toMatchObject({ inCatalog2021: false, relatedQualification: '特种作业人员' });
     expect(occupationByName('企业人力资源管理师')?.inCatalog2021).toBe(false);
   });
-  it.skipIf(!existsSync(CATALOG))('inCatalog2021 and relatedQualification agree with the 2021 catalog JSON', () => {
+  it.skipIf(requireOrSkip(existsSync(CATALOG), `参考文件 ${CATALOG}`))('inCatalog2021 and relatedQualification agree with the 2021 catalog JSON', () => {
     const cat = JSON.parse(readFileSync(CATALOG, 'utf8')) as { skilled_personnel_names: string[]; professional_technical_names: string[] };
     const names = new Set([...cat.skilled_personnel_names, ...cat.professional_technical_names]);
     for (const o of OCCUPATIONS) {

@@ -127,6 +127,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   };
 
   await cleanWorld(world, opts.scale, drain);
+  // Plants (and what follows) draw from their own stream, one per variant: the messy variant
+  // of a seed shares the clean world of the clean variant but plants other subjects at other
+  // distances from the thresholds.
+  world.rng = rng.fork(opts.variant === 'messy' ? 0x6d657379 : 0x636c6e);
   const answers: Answer[] = await plantAll(world, drain);
   cleanTexts(world, opts.scale);
   world.writeInstitutions();

@@ -11,6 +11,9 @@ import { parseIdNumber, parseUscc } from '../ids/index.ts';
 import { ENTITIES, type EntityName } from '../dataset/entities.ts';
 import { generate, type Manifest } from './generate.ts';
 import { ageOn, day } from './time.ts';
+import { requireOrSkip } from '../../test/prereq.ts';
+
+const RULES_SPEC = '/work/shared/spec/RULES.md';
 
 /** Every rule id of RULES.md (checked against the spec when it is on this machine). */
 const RULE_IDS = [
@@ -111,12 +114,12 @@ describe('layout and answer key', () => {
     expect(existsSync(clean + '.manifest.json')).toBe(true);
   });
 
+  it.skipIf(requireOrSkip(existsSync(RULES_SPEC), `规则目录 ${RULES_SPEC}`))('RULE_IDS are the rule ids of RULES.md', () => {
+    const ids = [...new Set(readFileSync(RULES_SPEC, 'utf8').match(/^\| ([A-Z]{2}-[A-Z-]+) \|/gm)!.map((m) => m.slice(2, -2)))];
+    expect(ids.sort()).toEqual([...RULE_IDS].sort());
+  });
+
   it('plants every rule of RULES.md at least 5 times, with unique lines', () => {
-    const spec = '/work/shared/spec/RULES.md';
-    if (existsSync(spec)) {
-      const ids = [...new Set(readFileSync(spec, 'utf8').match(/^\| ([A-Z]{2}-[A-Z-]+) \|/gm)!.map((m) => m.slice(2, -2)))];
-      expect(ids.sort()).toEqual([...RULE_IDS].sort());
-    }
     const key = readAnswers(clean);
     const lines = key.map((a) => JSON.stringify(a));
     expect(new Set(lines).size).toBe(lines.length);
@@ -207,7 +210,7 @@ describe('online events', () => {
     expect(broken).toEqual(tampered);
   });
 
-  it('clean heartbeats are human: intervals vary (std-dev well above 0.5 s) and playback never outruns the clock', () => {
+  it('clean heartbeats are human: intervals vary (std-dev well above 0.5 s) and playback never passes 1.5× the clock', () => {
     const bots = new Set(readAnswers(clean).filter((a) => a.rule.startsWith('ON-')).map((a) => a.subject.id));
     const byPerson = new Map<string, Record<string, string>[]>();
     for (const r of readCsv(clean, 'online_events')) if (r.type === 'heartbeat' && !bots.has(r.id_number!)) (byPerson.get(r.id_number! + r.class_id) ?? byPerson.set(r.id_number! + r.class_id, []).get(r.id_number! + r.class_id)!).push(r);
@@ -219,7 +222,8 @@ describe('online events', () => {
         const dt = sec(hb[i]!.at!) - sec(hb[i - 1]!.at!);
         if (dt > 600 || hb[i]!.course_item !== hb[i - 1]!.course_item || !hb[i]!.position_s || !hb[i - 1]!.position_s) continue;
         iv.push(dt);
-        expect(Number(hb[i]!.position_s) - Number(hb[i - 1]!.position_s)).toBeLessThanOrEqual(dt);
+        // ≤ 1.5×: the ON-SPEED near miss plays at exactly 1.5×.
+        expect(Number(hb[i]!.position_s) - Number(hb[i - 1]!.position_s)).toBeLessThanOrEqual(1.5 * dt);
       }
     }
     const mean = iv.reduce((a, b) => a + b, 0) / iv.length;
@@ -246,15 +250,52 @@ describe('planted vs clean (recomputed from the CSVs)', () => {
     expect(n).toBeGreaterThan(500);
   });
 
-  it('no two people share a phone or bank account except the planted TR-SHARED-CONTACT trainees', () => {
+  it('phones and accounts are shared only by the planted TR-SHARED-CONTACT trainees (5–8, the first exactly 5) and the near misses (exactly 4)', () => {
     const persons = readCsv(clean, 'persons');
-    const phones = new Map<string, number>();
-    for (const p of persons) phones.set(p.phone!, (phones.get(p.phone!) ?? 0) + 1);
-    const shared = [...phones.values()].filter((n) => n > 1);
-    expect(shared).toEqual([6, 6, 6]);
-    const banks = new Map<string, number>();
-    for (const p of persons) banks.set(p.bank_account!, (banks.get(p.bank_account!) ?? 0) + 1);
-    expect([...banks.values()].filter((n) => n > 1)).toEqual([6, 6]);
+    const groups = (col: 'phone' | 'bank_account') => {
+      const m = new Map<string, number>();
+      for (const p of persons) m.set(p[col]!, (m.get(p[col]!) ?? 0) + 1);
+      return [...m.values()].filter((n) => n > 1).sort((a, b) => a - b);
+    };
+    const phones = groups('phone');
+    const banks = groups('bank_account');
+    expect(phones.filter((n) => n < 5)).toEqual([4]);
+    expect(banks.filter((n) => n < 5)).toEqual([4]);
+    expect(phones.filter((n) => n >= 5).length).toBe(3);
+    expect(banks.filter((n) => n >= 5).length).toBe(2);
+    expect([...phones, ...banks].every((n) => n <= 8)).toBe(true);
+    expect(phones).toContain(5);
+    expect(readAnswers(clean).filter((a) => a.rule === 'TR-SHARED-CONTACT').length).toBe(5);
+  });
+
+  it('TR-AGE plants include exactly 61 and 15 at class start, beside near misses of exactly 60 and 16', () => {
+    const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'TR-AGE').map((a) => a.subject.id));
+    const start = new Map(readCsv(clean, 'classes').map((r) => [r.class_id!, day(r.start_date!)]));
+    const enr = readCsv(clean, 'enrollments');
+    const cls = new Set(enr.filter((e) => planted.has(e.id_number!)).map((e) => e.class_id!));
+    expect(cls.size).toBe(1);
+    const [c] = [...cls];
+    const ages = (want: boolean) => enr.filter((e) => e.class_id === c && planted.has(e.id_number!) === want).map((e) => ageOn(parseIdNumber(e.id_number!, '2023-12-31').birthDate!, start.get(c!)!));
+    expect(ages(true)).toEqual(expect.arrayContaining([61, 15]));
+    expect(ages(false)).toEqual(expect.arrayContaining([60, 16]));
+  });
+
+  it('TR-BULK-SIGNIN: planted classes reach 10 (the first exactly 10) same-second sign-ins or sign-ins per device; others stay at 9 or below, a near miss at exactly 9', () => {
+    const planted = new Set(readAnswers(clean).filter((a) => a.rule === 'TR-BULK-SIGNIN').map((a) => a.subject.id));
+    const classOf = new Map(readCsv(clean, 'sessions').map((s) => [s.session_id!, s.class_id!]));
+    const n = new Map<string, number>();
+    for (const a of readCsv(clean, 'attendance')) {
+      for (const k of [`s|${a.session_id}|${a.checked_at}`, `d|${a.session_id}|${a.device_id}`]) n.set(k, (n.get(k) ?? 0) + 1);
+    }
+    const best = new Map<string, number>();
+    for (const [k, v] of n) {
+      const c = classOf.get(k.split('|')[1]!)!;
+      best.set(c, Math.max(best.get(c) ?? 0, v));
+    }
+    const plantedMax = [...planted].map((c) => best.get(c)!);
+    expect(Math.min(...plantedMax)).toBe(10);
+    const others = [...best].filter(([c]) => !planted.has(c)).map(([, v]) => v);
+    expect(Math.max(...others)).toBe(9);
   });
 
   it('teachers never teach overlapping sessions of two classes, except the planted TR-TEACHER-CLASH ones', () => {
@@ -397,19 +438,13 @@ describe('messy variant', () => {
     db.closeSync();
   });
 
-  it('holds the same rows as the clean variant once malformed rows are set aside', () => {
-    const sum = (m: Manifest) => {
-      const out: Record<string, number> = {};
-      for (const f of m.files) out[f.entity] = (out[f.entity] ?? 0) + f.rows - f.malformed;
-      return out;
-    };
-    const c = sum(JSON.parse(readFileSync(clean + '.manifest.json', 'utf8')));
-    expect(sum(manifest())).toEqual(c);
-    expect(Object.keys(c).length).toBe(19);
-  });
-
-  it('plants the same rules as the clean variant of the same seed', () => {
-    expect(readFileSync(messy + '.answers.jsonl', 'utf8')).toBe(readFileSync(clean + '.answers.jsonl', 'utf8'));
+  it('plants the same rules as the clean variant of the same seed, on other subjects', () => {
+    const c = readAnswers(clean);
+    const m = readAnswers(messy);
+    expect(new Set(m.map((a) => a.rule))).toEqual(new Set(c.map((a) => a.rule)));
+    const lines = new Set(c.map((a) => JSON.stringify(a)));
+    const shared = m.filter((a) => lines.has(JSON.stringify(a))).length;
+    expect(shared / m.length).toBeLessThan(0.2);
   });
 });
 

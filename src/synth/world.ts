@@ -88,6 +88,9 @@ export interface SigninCtx {
   person: Person;
   sessionStart: number;
   sessionEnd: number;
+  /** The venue's coordinates (sign-ins are written a few hundred metres around them). */
+  venueLat: number;
+  venueLon: number;
   row: Row;
 }
 
@@ -98,6 +101,8 @@ export interface OnlineSessionSpec {
   ip?: string;
   item?: string;
   face?: 'pass' | 'fail' | 'none';
+  /** Exact face_score of the face event (default: drawn to match `face`). */
+  faceScore?: number;
   /** Fixed heartbeat interval (bots); default human jitter. */
   fixedInterval?: number;
   /** Playback advance per wall-clock second (default ≤ 1). */
@@ -106,6 +111,19 @@ export interface OnlineSessionSpec {
   noPosition?: boolean;
   /** End without a logout event (a stream nested in another one). */
   noLogout?: boolean;
+  /** Start without a login event (a second course item inside an open session). */
+  noLogin?: boolean;
+  /**
+   * Exact heartbeat times, in seconds after `start` (ascending; `minutes` is then ignored
+   * and the logout, if any, comes `tail` seconds after the last one). No progress events.
+   */
+  beats?: number[];
+  /** Seconds from login to the face event (default 3–15; must precede the first beat). */
+  faceAfter?: number;
+  /** Seconds from the last heartbeat to the logout (default 5–30). */
+  tail?: number;
+  /** Seconds of playback added to every heartbeat on top of floor(interval × speed). */
+  speedBump?: number;
 }
 
 export interface ChainTamper {
@@ -126,6 +144,8 @@ export interface ClaimSpec {
   payee?: { account?: string; name?: string };
   /** Trainee indices listed again in a second claim of the same class. */
   second?: number[];
+  /** Status of that second claim (default submitted). */
+  secondStatus?: 'submitted' | 'approved' | 'paid' | 'rejected';
 }
 
 export interface ClassSpec {
@@ -138,6 +158,13 @@ export interface ClassSpec {
   /** Teacher of session s. */
   teacherOf: (s: number) => Person;
   nSessions?: number;
+  /** Length of session s in seconds (default: the slot's length). */
+  sessionSecs?: (s: number) => number;
+  /**
+   * A class that was never held: offline/blended with the planned dates but no session rows
+   * (and so no attendance); enrollments report the standard hours as completed.
+   */
+  ghost?: boolean;
   /** Days between sessions (default 1). */
   step?: number;
   deliveredBy?: string;
@@ -148,6 +175,8 @@ export interface ClassSpec {
   /** Sign-ins that must not count toward completed hours (e.g. planted odd ones). */
   completedHours?: (t: number, supported: number) => number;
   employedRate?: number;
+  /** Exactly which completers are employed (overrides employedRate). */
+  employed?: (t: number) => boolean;
   claim?: ClaimSpec | false;
   /** Online login sessions per trainee (online/blended); default clean random. */
   online?: (t: number, p: Person, startDay: number, endDay: number) => OnlineSessionSpec[];
@@ -244,7 +273,7 @@ export class World {
   readonly counts: Partial<Record<EntityName, number>> = {};
 
   constructor(
-    readonly rng: Rng,
+    public rng: Rng,
     readonly sinks: Sinks,
     private readonly onRow?: (entity: EntityName) => void,
   ) {
@@ -491,9 +520,10 @@ export class World {
     const id = this.nextClassId();
     const { inst, project, mode, start, slot } = spec;
     const hasSessions = mode !== 'online';
-    const nSessions = hasSessions ? (spec.nSessions ?? Math.ceil(project.hours / slot.len)) : 0;
+    const planned = Math.ceil(project.hours / slot.len);
+    const nSessions = hasSessions && !spec.ghost ? (spec.nSessions ?? planned) : 0;
     const step = spec.step ?? 1;
-    const end = hasSessions ? start + (nSessions - 1) * step : start + r.int(30, 60);
+    const end = !hasSessions ? start + r.int(30, 60) : spec.ghost ? start + (planned - 1) * step : start + (nSessions - 1) * step;
     const venueLat = +(inst.lat + r.normal(0, 0.01)).toFixed(6);
     const venueLon = +(inst.lon + r.normal(0, 0.01)).toFixed(6);
     const part = dateStr(start) < '2023-06-01' ? 0 : dateStr(start) < '2023-09-01' ? 1 : 2;
@@ -515,7 +545,7 @@ export class World {
     for (let s = 0; s < nSessions; s++) {
       const d = start + s * step;
       const st = at(d, slot.h, slot.m);
-      const en = st + slot.len * 3600;
+      const en = st + (spec.sessionSecs ? spec.sessionSecs(s) : slot.len * 3600);
       const sid = 'S' + pad(++this.seq.sess, 8);
       sessions.push({ id: sid, start: st, end: en });
       this.write('sessions', {
@@ -568,8 +598,8 @@ export class World {
           lon: +(venueLon + (r.next() - 0.5) * 0.008).toFixed(6),
           device_id: p.device,
         };
-        if (spec.signin && spec.signin({ s, t, person: p, sessionStart: ses.start, sessionEnd: ses.end, row }) === false) continue;
-        supported[t] += slot.len;
+        if (spec.signin && spec.signin({ s, t, person: p, sessionStart: ses.start, sessionEnd: ses.end, venueLat, venueLon, row }) === false) continue;
+        supported[t] += (ses.end - ses.start) / 3600;
         this.write('attendance', row, part);
       }
     }
@@ -580,8 +610,10 @@ export class World {
       const p = spec.trainees[t]!;
       const done = completed[t]!;
       if (done) completers.push(p);
-      const employed = done && r.chance(employedRate);
-      const hours = !hasSessions ? null : done ? (spec.completedHours ? spec.completedHours(t, supported[t]!) : supported[t]!) : null;
+      const employed = done && (spec.employed ? spec.employed(t) : r.chance(employedRate));
+      // Hours are written to 2 decimals, rounded down, so they never exceed the attended time.
+      const sup = Math.floor(supported[t]! * 100 + 1e-6) / 100;
+      const hours = !hasSessions ? null : spec.ghost ? (done ? project.hours : null) : done ? (spec.completedHours ? spec.completedHours(t, sup) : sup) : null;
       this.write('enrollments', {
         class_id: id,
         id_number: p.id,
@@ -623,7 +655,7 @@ export class World {
     this.emitClaim(classId, inst, submitted, status, items, c.amountDelta ?? 0, c.payee);
     if (c.second) {
       const again = c.second.map((t) => ({ p: spec.trainees[t]!, amount: project.subsidy }));
-      this.emitClaim(classId, inst, submitted + r.int(20, 40), 'submitted', again, 0);
+      this.emitClaim(classId, inst, submitted + r.int(20, 40), c.secondStatus ?? 'submitted', again, 0);
     }
   }
 
@@ -685,28 +717,38 @@ export class World {
       const e = (type: string, pos: number | null = null, face: number | null = null): void => {
         evs.push({ at: t, type, device, ip, item: type === 'login' || type === 'logout' || type === 'face' ? item : item, pos, face, ord: ord++ });
       };
-      e('login');
+      if (!s.noLogin) e('login');
       if ((s.face ?? 'pass') !== 'none') {
-        t += r.int(3, 15);
-        e('face', null, s.face === 'fail' ? +(0.2 + r.next() * 0.25).toFixed(3) : +(0.75 + r.next() * 0.24).toFixed(3));
+        t = s.start + (s.faceAfter ?? r.int(3, 15));
+        e('face', null, s.faceScore ?? (s.face === 'fail' ? +(0.2 + r.next() * 0.25).toFixed(3) : +(0.75 + r.next() * 0.24).toFixed(3)));
       }
       let pos = 0;
-      const endAt = s.start + s.minutes * 60;
-      let hb = 0;
-      while (true) {
-        const iv = s.fixedInterval ?? Math.max(45, Math.min(75, Math.round(60 + r.normal(0, 4))));
-        if (t + iv > endAt) break;
-        t += iv;
-        const adv = s.speed !== undefined ? Math.round(iv * s.speed) : iv - r.int(1, 3);
-        pos += adv;
-        e('heartbeat', s.noPosition ? null : pos);
-        hb++;
-        if (hb % 10 === 0 && s.fixedInterval === undefined) {
-          t += 1;
-          e('progress', s.noPosition ? null : pos);
+      const advance = (iv: number): number =>
+        iv <= 0 ? 0 : s.speed !== undefined ? Math.floor(iv * s.speed + 1e-9) + (s.speedBump ?? 0) : Math.max(0, iv - r.int(1, 3));
+      if (s.beats) {
+        for (const b of s.beats) {
+          const iv = s.start + b - t;
+          t = s.start + b;
+          pos += advance(iv);
+          e('heartbeat', s.noPosition ? null : pos);
+        }
+      } else {
+        const endAt = s.start + s.minutes * 60;
+        let hb = 0;
+        while (true) {
+          const iv = s.fixedInterval ?? Math.max(45, Math.min(75, Math.round(60 + r.normal(0, 4))));
+          if (t + iv > endAt) break;
+          t += iv;
+          pos += advance(iv);
+          e('heartbeat', s.noPosition ? null : pos);
+          hb++;
+          if (hb % 10 === 0 && s.fixedInterval === undefined) {
+            t += 1;
+            e('progress', s.noPosition ? null : pos);
+          }
         }
       }
-      t += r.int(5, 30);
+      t += s.tail ?? r.int(5, 30);
       if (!s.noLogout) e('logout');
     }
     evs.sort((a, b) => a.at - b.at || a.ord - b.ord);
@@ -882,6 +924,12 @@ export class World {
 
   private adSeq = 0;
   private listingSeq = 0;
+
+  /** Leave gaps in the advert and listing numbering (plants of another stream get other ids). */
+  skipTextIds(ads: number, listings: number): void {
+    this.adSeq += ads;
+    this.listingSeq += listings;
+  }
 
   /** Write an advert; returns its id. */
   writeAd(a: { source: string; publisher_name: string | null; publisher_uscc: string | null; text: string; captured_on: string; url?: string }): string {

@@ -132,7 +132,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   // distances from the thresholds.
   world.rng = rng.fork(opts.variant === 'messy' ? 0x6d657379 : 0x636c6e);
   const answers: Answer[] = await plantAll(world, drain);
-  cleanTexts(world, opts.scale);
+  const links = cleanTexts(world, opts.scale);
   world.writeInstitutions();
   world.writePersons();
 
@@ -159,6 +159,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   }
   const answersPath = out + '.answers.jsonl';
   await writeFile(answersPath, lines.join('\n') + '\n');
+
+  // Complaint → institution truth (DIR.links.jsonl): what complaint linking must find (or not).
+  await writeFile(out + '.links.jsonl', links.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
   const files = ENTITY_NAMES.flatMap((e) => fileReports(sinks[e]));
   const manifest: Manifest = { seed: opts.seed, scale: opts.scale, variant: opts.variant, files };
@@ -378,7 +381,7 @@ async function cleanWorld(w: World, scale: number, drain: () => Promise<void>): 
 }
 
 /** Innocent adverts, platform listings and complaints. */
-function cleanTexts(w: World, scale: number): void {
+function cleanTexts(w: World, scale: number): { complaint_id: string; institution_id: string | null; variant: string }[] {
   const r = w.rng;
   const n = (x: number): number => Math.max(10, Math.round(x * scale));
   const trainers = w.institutions.filter((i) => i.kind !== 'evaluation' && i.catalogTo === null);
@@ -409,20 +412,36 @@ function cleanTexts(w: World, scale: number): void {
   }
   const channels = ['hotline', 'online', 'letter', 'visit', 'media', 'audit', 'inspection', 'internet_search', 'onsite', 'other'] as const;
   const insts = w.institutions.filter((i) => i.kind !== 'evaluation');
+  const links: { complaint_id: string; institution_id: string | null; variant: string }[] = [];
+  const fullWidth = (s: string) => s.replace(/[()]/g, (c) => (c === '(' ? '（' : '）')).replace(/[A-Za-z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
   for (let i = 0; i < n(150); i++) {
     const inst = r.pick(insts);
-    const v = i % 5;
+    const v = i % 8;
+    // Name variants a complaint handler sees: as registered, legal-form suffix dropped, spaces
+    // inserted, traditional characters, full-width, only in the text, no name (credit code
+    // only), and an institution that is not in the dataset.
+    const unknown = `${r.pick(['鸿运', '金桥', '启明', '卓越'])}${r.pick(['职业技能', '技术'])}培训服务部`;
     const subj =
-      v === 0 ? inst.name : v === 1 ? inst.name.replace(/有限公司$/, '') : v === 2 ? inst.name.replace(/(市)/, '$1 ').replace(/(职业|培训)/, ' $1') : v === 3 ? toTraditional(inst.name) : '';
+      v === 0 ? inst.name
+      : v === 1 ? inst.name.replace(/有限公司$/, '')
+      : v === 2 ? inst.name.replace(/(市)/, '$1 ').replace(/(职业|培训)/, ' $1')
+      : v === 3 ? toTraditional(inst.name)
+      : v === 4 ? fullWidth(inst.name)
+      : v === 7 ? unknown
+      : '';
+    const complaint_id = 'TS' + String(i + 1).padStart(6, '0');
+    const inText = v === 5;
     w.write('complaints', {
-      complaint_id: 'TS' + String(i + 1).padStart(6, '0'),
+      complaint_id,
       received_on: dateStr(day('2023-04-01') + r.int(0, 240)),
       channel: r.pick(channels),
       subject_name: subj || null,
-      subject_uscc: v === 4 || r.chance(0.3) ? inst.uscc : null,
+      subject_uscc: v === 6 || (v !== 7 && v !== 5 && r.chance(0.3)) ? inst.uscc : null,
       region_code: inst.region,
-      text: r.pick(COMPLAINT_TEXTS).replace('{subj}', subj || '该机构'),
+      text: r.pick(COMPLAINT_TEXTS).replace('{subj}', subj || (inText ? inst.name : '该机构')),
     });
+    links.push({ complaint_id, institution_id: v === 7 ? null : inst.id, variant: ['name', 'no_suffix', 'spaced', 'traditional', 'full_width', 'in_text', 'uscc_only', 'unknown'][v]! });
   }
+  return links;
 }
 

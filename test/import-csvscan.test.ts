@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvScanner, parseCsvRecord } from '../src/dataset/csvscan.ts';
+import { type BadRecord, CsvScanner, parseCsvRecord, type ScanOptions } from '../src/dataset/csvscan.ts';
 
 /** Scan `text` fed in chunks of `size` bytes (chunk boundaries must not matter). */
-function scan(text: string, size: number) {
-  const bytes = Buffer.from(text, 'utf8');
-  const s = new CsvScanner();
+function scan(text: string | Buffer, size: number, opts: ScanOptions = {}) {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const bad: BadRecord[] = [];
+  const out: Buffer[] = [];
+  const s = new CsvScanner({ ...opts, emit: (b) => out.push(Buffer.from(b)), onBad: (b) => bad.push(b) });
   for (let i = 0; i < bytes.length; i += size) s.push(bytes.subarray(i, i + size));
-  return s.end();
+  const r = s.end();
+  return { ...r, header: r.header?.toString(), bad, breakpoints: s.breakpoints, clean: Buffer.concat(out).toString() };
 }
 
 describe('CSV record scanner', () => {
@@ -19,24 +22,27 @@ describe('CSV record scanner', () => {
     '6,"7""q",8', // 6 escaped quote
     '9,"10"x,11', // 7 text after a closing quote
     'ab"c,d,e', // 8 a quote inside an unquoted field is literal
-    '12,13,"unterminated', // 9 runs to the end
-    '14,15,16',
+    '12,13,"unterminated', // 9 a stray quote: runs to the end, so only line 9 is cut out
+    '14,15,16', // 10 read again after the stray quote
   ].join('\r\n');
 
   it.each([1, 2, 3, 7, 1 << 20])('finds records, lines and bad rows whatever the chunk size (%i)', (size) => {
-    const r = scan(text, size);
+    const r = scan(text, size, { stripCrlf: true });
     expect(r.headerFields).toBe(3);
-    expect(r.good).toBe(3); // lines 2, 6, 8
+    expect(r.good).toBe(4); // lines 2, 6, 8, 10
     expect(r.bad.map((b) => [b.line, b.kind, b.fields])).toEqual([
       [5, 'columns', 2],
       [7, 'quote', 3],
-      [9, 'quote', 3],
+      [9, 'stray', 3],
     ]);
-    // good row ordinals 0, 1, 2 sit on lines 2, 6, 8
+    // good row ordinals 0, 1, 2, 3 sit on lines 2, 6, 8, 10
     expect(r.breakpoints).toEqual([
       { o: 1, d: 3 },
       { o: 2, d: 4 },
+      { o: 3, d: 5 },
     ]);
+    // The clean copy: header and good records with LF line ends, nothing else.
+    expect(r.clean).toBe('a,b,c\n1,"x\r\ny",3\n6,"7""q",8\nab"c,d,e\n14,15,16');
   });
 
   it('chunking never changes the result (random CSV)', () => {

@@ -57,6 +57,38 @@ describe('CSV record scanner', () => {
     );
   });
 
+  it('chunking never changes the result, with every recovery rule active (random CSV)', () => {
+    const field = fc.oneof(fc.constantFrom('', 'a', '中文', 'x,y', 'q"q', 'l1\nl2', '"', ' ', '\r', '\u0000', 'x'.repeat(40)), fc.string({ maxLength: 6 }));
+    const cell = fc.tuple(field, fc.constantFrom('plain', 'quoted', 'stray')).map(([v, how]) =>
+      how === 'quoted' ? `"${v.replace(/"/g, '""')}"` : how === 'stray' ? `"${v}` : v.replace(/[",\r\n]/g, ''),
+    );
+    const csv = fc
+      .tuple(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }), fc.constantFrom('\n', '\r\n'))
+      .map(([rows, eol]) => rows.map((r) => r.join(',')).join(eol));
+    const opts = { stripCrlf: true, checkUtf8: true, maxRecordBytes: 64, maxQuotedSpan: 24 };
+    const bytes = fc.tuple(csv, fc.option(fc.integer({ min: 0, max: 200 }))).map(([t, bad]) => {
+      const b = Buffer.from(t, 'utf8');
+      if (bad !== null && b.length) b[bad % b.length] = 0xff;
+      return b;
+    });
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 9 }), (b, size) => {
+        const whole = scan(b, 1 << 20, opts);
+        expect(scan(b, size, opts)).toEqual(whole);
+        // Every physical line is accounted for: header, good, bad or blank.
+        expect(whole.good + whole.bad.length).toBeLessThanOrEqual(b.toString('latin1').split('\n').length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a stray quote costs its own line only, also when other quoted fields follow', () => {
+    const r = scan('a,b\n1,"x\n2,y\n3,"z"\n4,w', 3, { stripCrlf: true });
+    expect(r.bad.map((b) => [b.line, b.kind])).toEqual([[2, 'stray']]);
+    expect(r.good).toBe(3);
+    expect(r.clean).toBe('a,b\n2,y\n3,"z"\n4,w');
+  });
+
   it('splits a record into fields', () => {
     expect(parseCsvRecord('a,"b,c","d""e",\r\n')).toEqual(['a', 'b,c', 'd"e', '']);
   });

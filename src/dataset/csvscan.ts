@@ -217,7 +217,7 @@ export class CsvScanner {
         if (off - this.recStart >= this.maxRecord) {
           // Too long: quarantine it and skip to the next line break without holding it.
           this.flush(buf, at, this.recStart);
-          this.reject(buf, at, 'toolong', null);
+          this.reject(buf, at, 'toolong', null, off);
           this.skipping = true;
           this.emitFrom = Number.MAX_SAFE_INTEGER;
           i--;

@@ -25,6 +25,7 @@ import { DETAIL_LIMIT, duckPath, inspectCsv, lit, parquetPlan, type ReadLimits, 
 import { readWorkbook } from '../dataset/xlsx.ts';
 import { ZhiliError, zerr } from '../errors.ts';
 import { log } from '../log.ts';
+import { scrubText } from '../privacy/mask.ts';
 import { type BulkLoader, openBulk } from '../store/bulk.ts';
 import type { Db } from '../store/db.ts';
 import { SQL_TYPE, storeColumns } from '../store/schema.ts';
@@ -355,7 +356,7 @@ class Importer {
         continue;
       }
       // Internal (the careful plan hands DuckDB only what it reads): details in the log only.
-      log.error({ event: 'import.read_failed', file: src.name, problem: problem.slice(0, 200) }, 'DuckDB could not read the prepared file');
+      log.error({ event: 'import.read_failed', file: src.name, problem: scrubText(problem.slice(0, 200)) }, 'DuckDB could not read the prepared file');
       throw zerr('import.read_failed', `无法读取文件 ${src.name}（内部错误，详见日志）`, `cannot read ${src.name}`);
     }
   }

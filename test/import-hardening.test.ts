@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,25 +279,25 @@ describe('encoding decision', () => {
 });
 
 describe('memory on an endless line', () => {
-  it('a gzip file of one 300 MB line without a line break is one quarantined row, in bounded memory', async () => {
+  it('a gzip file that is one 300 MB line without any line break is one quarantined row, in bounded memory', async () => {
     const s = await freshStore('duckdb');
     try {
       const d = mk();
       const mb = 300;
+      // Streamed, so the test itself never holds the 300 MB.
       const chunk = Buffer.alloc(1 << 20, 0x61);
-      const parts: Buffer[] = [Buffer.from('id_number,name\n')];
-      for (let i = 0; i < mb; i++) parts.push(chunk);
-      const gz = gzipSync(Buffer.concat(parts), { level: 1 });
-      parts.length = 0;
-      writeFileSync(join(d, 'persons.csv.gz'), gz);
-      global.gc?.();
+      const gz = createGzip({ level: 1 });
+      const done = pipeline(gz, createWriteStream(join(d, 'persons.csv.gz')));
+      for (let i = 0; i < mb; i++) if (!gz.write(chunk)) await new Promise((r) => gz.once('drain', r));
+      gz.end();
+      await done;
       const before = process.memoryUsage().rss;
       let peak = before;
       const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
       const r = await importDataset(s.db, d, { limits: { maxRecordBytes: 4 << 20 } });
       clearInterval(timer);
       expect(sum(r, 'persons.csv.gz')).toEqual({ read: 1, loaded: 0, quarantined: 1 });
-      expect(r.quarantine[0]).toMatchObject({ line: 2, reason: '记录过长（超过 4 MB），已跳过至下一行' });
+      expect(r.quarantine[0]).toMatchObject({ line: 1, reason: '记录过长（超过 4 MB），已跳过至下一行' });
       expect(peak - before).toBeLessThan(200 << 20);
     } finally {
       await s.drop();

@@ -219,7 +219,7 @@ export function stageSql(entity: EntityDef, headers: string[], relation: string,
   out.push(`${errAny} AS _err`);
   // The failing cell's trimmed text, only to describe its shape in detail rows.
   out.push(errs.length ? `CASE ${errs.map((e) => `WHEN ${e.e} IS NOT NULL THEN ${e.t}`).join(' ')} END AS _err_val` : 'CAST(NULL AS VARCHAR) AS _err_val');
-  out.push(`CASE WHEN ${errAny} IS NOT NULL THEN ${headers.length ? json(headers.map((_, i) => i)) : 'NULL'} END AS _content`);
+  out.push(`CASE WHEN ${errAny} IS NOT NULL THEN ${headers.length ? json(headers.map((_, i) => i)) : 'CAST(NULL AS VARCHAR)'} END AS _content`);
   const sql = `CREATE OR REPLACE TEMP TABLE ${table} AS
 WITH a AS (SELECT ${a.join(', ')} FROM ${relation}),
 b AS (SELECT ${b.join(', ')} FROM a),

@@ -260,12 +260,12 @@ describe.each(ENGINES)('quarantine on %s', (engine) => {
     expect(report.quarantine).toEqual([
       { file: 'institutions.csv', line: 5, column: 'institution_id', reason: '重复主键' },
       { file: 'institutions.csv', line: 6, column: 'name', reason: '必填项为空' },
-      { file: 'institutions.csv', line: 7, column: 'kind', reason: '取值不在允许范围（training/evaluation/both）：school' },
+      { file: 'institutions.csv', line: 7, column: 'kind', reason: '取值不在允许范围：应为 training/evaluation/both（6 个字符：字母）' },
       { file: 'institutions.csv', line: 8, column: null, reason: '列数不符：应为 6 列，实为 5 列' },
       { file: 'institutions.csv', line: 9, column: null, reason: '列数不符：应为 6 列，实为 7 列' },
       { file: 'institutions.csv', line: 10, column: null, reason: '引号不匹配，无法切分字段' },
       { file: 'attendance-2.csv', line: 2, column: 'session_id,id_number', reason: '重复主键' },
-      { file: 'attendance-2.csv', line: 3, column: 'checked_at', reason: '时间无法识别：yesterday' },
+      { file: 'attendance-2.csv', line: 3, column: 'checked_at', reason: '时间无法识别（9 个字符：字母）' },
       { file: 'claims.csv', line: 2, column: 'amount', reason: '文件缺少必填列' },
       { file: 'claims.csv', line: 3, column: 'amount', reason: '文件缺少必填列' },
       { file: 'certificates.csv', line: 4, column: 'certificate_no', reason: '重复记录（与已有记录完全相同）' },
@@ -407,7 +407,7 @@ describe.each(ENGINES)('containers on %s', (engine) => {
       { id_number: '110105194912310021', checked_at: '2023-07-05 08:32:00', face_score: null, method: 'card', src_line: 2 },
     ]);
     expect(pick(await rowsOf(s.db, 'claims'), 'claim_id', 'amount')).toEqual([{ claim_id: 'K1', amount: 100000 }]);
-    expect(report.quarantine).toEqual([{ file: 'claims.csv.gz', line: 3, column: 'submitted_on', reason: '日期无法识别：bad' }]);
+    expect(report.quarantine).toEqual([{ file: 'claims.csv.gz', line: 3, column: 'submitted_on', reason: '日期无法识别（3 个字符：字母）' }]);
   });
 });
 

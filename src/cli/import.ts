@@ -2,7 +2,7 @@
  * `zhili import DIR [--db FILE | --database-url URL] [--report FILE.json]`: load a dataset
  * into the store and print, per file, rows read / loaded / quarantined.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { listDatasetFiles } from '../dataset/files.ts';
@@ -38,9 +38,14 @@ export function formatImportSummary(r: ImportReport, maxReasons = 20): string {
   if (r.alreadyImported?.length) {
     out.push('', `其中 ${r.alreadyImported.length} 个文件此前已以相同内容导入，本次跳过，数据库未改变（表中为当时的计数）。`);
   }
+  if (r.refused?.length) {
+    out.push('', '未读取的文件：');
+    for (const f of r.refused) out.push(`  ${f.file}：${f.reason}`);
+  }
   if (r.createdPersons) out.push('', `被引用但人员表中没有的人员：已按证件号补建 ${r.createdPersons} 人`);
   if (r.quarantine.length) {
-    out.push('', `隔离原因（前 ${Math.min(maxReasons, r.quarantine.length)} 条，共 ${r.quarantine.length} 条）：`);
+    const total = r.files.reduce((n, f) => n + f.quarantined, 0);
+    out.push('', `隔离原因（前 ${Math.min(maxReasons, r.quarantine.length)} 条，共 ${total} 行；每个文件保留前 ${r.quarantineDetailLimit} 行明细，按原因计数见报告 quarantineCounts）：`);
     for (const q of r.quarantine.slice(0, maxReasons)) {
       out.push(`  ${q.file} 第 ${q.line ?? '?'} 行${q.column ? ` 「${q.column}」` : ''}：${q.reason}`);
     }
@@ -93,7 +98,11 @@ export function registerImport(program: Command): void {
           },
         });
         bar?.stop();
-        if (opts.report) writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+        if (opts.report) {
+          // The report names files and lines of personal data: readable by its owner only.
+          writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+          chmodSync(opts.report, 0o600);
+        }
         console.log(formatImportSummary(report));
         console.log(`\n数据库：${db.location}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
       } finally {

@@ -2,8 +2,8 @@
  * Finding the files of a dataset directory (DATA-FORMAT.md "Container") and checking the
  * problems a person can act on before anything is loaded.
  */
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
 import { zerr } from '../errors.ts';
 import { ENTITIES, ENTITY_NAMES, type EntityDef, entityByName, normaliseHeader } from './entities.ts';
 
@@ -18,6 +18,11 @@ export interface DatasetFile {
   size: number;
   /** Entity for CSV and Parquet files; undefined for workbooks (one entity per sheet). */
   entity?: EntityDef;
+  /**
+   * Why the file is not read (Chinese), for a symbolic link that leads out of the dataset
+   * directory or nowhere; the rest of the import goes on.
+   */
+  refused?: string;
 }
 
 const KIND_BY_SUFFIX: [string, FileKind][] = [
@@ -56,7 +61,8 @@ export function entityOrder(e: EntityDef): number {
 
 /**
  * List the dataset files of `dir`, checking that each can be read, is not empty and is
- * named after an entity. Hidden files are ignored. Throws a ZhiliError on the first problem.
+ * named after an entity. Hidden files are ignored. Throws a ZhiliError on the first problem;
+ * a symbolic link leading outside `dir` (or nowhere) is listed with `refused` instead.
  */
 export function listDatasetFiles(dir: string): DatasetFile[] {
   let st;
@@ -67,11 +73,30 @@ export function listDatasetFiles(dir: string): DatasetFile[] {
   }
   if (!st.isDirectory()) throw zerr('dataset.not_dir', `不是目录：${dir}`, `not a directory: ${dir}`);
   const out: DatasetFile[] = [];
+  const root = realpathSync(dir);
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue;
-    const path = join(dir, name);
-    const fst = statSync(path);
-    if (fst.isDirectory()) continue;
+    let path = join(dir, name);
+    let refused: string | undefined;
+    let fst = lstatSync(path);
+    if (fst.isSymbolicLink()) {
+      // A link is followed only inside the dataset directory: a dataset must not make the
+      // importer read (and store) files elsewhere on the machine.
+      let target: string | null = null;
+      try {
+        target = realpathSync(path);
+        fst = statSync(target);
+      } catch {
+        target = null;
+      }
+      if (target === null) refused = '符号链接指向的文件不存在，未读取';
+      else {
+        const rel = relative(root, target);
+        if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) refused = '符号链接指向数据集目录之外，出于安全未读取';
+        else path = target;
+      }
+    }
+    if (!refused && fst.isDirectory()) continue;
     const lower = name.toLowerCase();
     const hit = KIND_BY_SUFFIX.find(([suf]) => lower.endsWith(suf));
     if (!hit) {
@@ -82,12 +107,6 @@ export function listDatasetFiles(dir: string): DatasetFile[] {
       );
     }
     const [suffix, kind] = hit;
-    try {
-      accessSync(path, constants.R_OK);
-    } catch {
-      throw zerr('dataset.unreadable', `文件无法读取：${name}`, `cannot read file: ${name}`);
-    }
-    if (fst.size === 0) throw zerr('dataset.empty_file', `文件为空：${name}`, `empty file: ${name}`);
     let entity: EntityDef | undefined;
     if (kind !== 'xlsx') {
       entity = entityOfFileStem(name.slice(0, name.length - suffix.length));
@@ -99,6 +118,16 @@ export function listDatasetFiles(dir: string): DatasetFile[] {
         );
       }
     }
+    if (refused) {
+      out.push({ name, path, kind, size: 0, entity, refused });
+      continue;
+    }
+    try {
+      accessSync(path, constants.R_OK);
+    } catch {
+      throw zerr('dataset.unreadable', `文件无法读取：${name}`, `cannot read file: ${name}`);
+    }
+    if (fst.size === 0) throw zerr('dataset.empty_file', `文件为空：${name}`, `empty file: ${name}`);
     out.push({ name, path, kind, size: fst.size, entity });
   }
   return out;

@@ -11,7 +11,7 @@ import { zerr } from '../errors.ts';
 import type { Breakpoint } from './csvscan.ts';
 import { csvField } from './csvscan.ts';
 import { type EntityDef, entityByName } from './entities.ts';
-import { type EarlyReject, type ReadPlan, lit } from './source.ts';
+import { csvRelation, DETAIL_LIMIT, type EarlyReject, type ReadPlan, type ReasonCount } from './source.ts';
 
 export interface SheetSource {
   sheet: string;
@@ -82,9 +82,11 @@ export async function readWorkbook(path: string, fileName: string, tmp: string):
         );
       }
       const csvPath = join(tmp, `xlsx-${idx++}-${entity.name}.csv`);
-      const w = createWriteStream(csvPath);
+      const w = createWriteStream(csvPath, { mode: 0o600 });
       let headers: string[] | null = null;
       const rejects: EarlyReject[] = [];
+      const counts = new Map<string, ReasonCount>();
+      let rejected = 0;
       const breakpoints: Breakpoint[] = [];
       let good = 0;
       let delta = 0;
@@ -98,12 +100,12 @@ export async function readWorkbook(path: string, fileName: string, tmp: string):
           continue;
         }
         if (values.length > headers.length) {
-          rejects.push({
-            line: row.number,
-            column: null,
-            reason: `列数不符：应为 ${headers.length} 列，实为 ${values.length} 列`,
-            content: values.map(csvField).join(','),
-          });
+          const reason = `列数不符：应为 ${headers.length} 列，实为 ${values.length} 列`;
+          rejected++;
+          const c = counts.get(reason);
+          if (c) c.rows++;
+          else counts.set(reason, { column: null, reason, rows: 1 });
+          if (rejects.length < DETAIL_LIMIT) rejects.push({ line: row.number, column: null, reason, content: values.map(csvField).join(',') });
           continue;
         }
         while (values.length < headers.length) values.push('');
@@ -117,16 +119,17 @@ export async function readWorkbook(path: string, fileName: string, tmp: string):
       }
       await new Promise<void>((r) => w.end(() => r()));
       if (!headers) continue; // an empty sheet carries nothing
-      const cols = headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
       out.push({
         sheet: sheetName,
         entity,
         plan: {
-          relation: `read_csv(${lit(csvPath)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, max_line_size = 16777216, columns = {${cols}})`,
+          relation: csvRelation(csvPath, headers.length, false),
           headers,
           base: 2,
           breakpoints,
           rejects,
+          rejectCounts: [...counts.values()],
+          rejected,
           expected: good,
         },
       });

@@ -3,6 +3,10 @@
  * names the first column that cannot be loaded and why (in Chinese). Every accepted cell
  * form of DATA-FORMAT.md "Cells" is handled here, in SQL, so that both store engines get
  * exactly the same values from the same parse.
+ *
+ * Reasons never contain the cell's value (it may be an identity number typed into the wrong
+ * column): `_err` is the kind of problem, and the importer adds the cell's shape (length,
+ * character classes) to the rows it keeps in detail, see {@link shapeSql}.
  */
 import { type ColumnDef, columnByHeader, type EntityDef } from '../dataset/entities.ts';
 import { lit } from '../dataset/source.ts';
@@ -51,7 +55,6 @@ const dateExpr = (t: string) =>
 
 /** Value expression (typed) and failure reason expression of one cell type over `t`, the trimmed text. */
 function parseExpr(col: ColumnDef, t: string): { value: string; reason: string | null } {
-  const shown = `left(${t}, 40)`;
   switch (col.type) {
     case 'text':
     case 'region_code':
@@ -64,34 +67,34 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
     case 'int':
       return {
         value: `CASE WHEN regexp_full_match(${t}, '[+-]?[0-9]{1,9}') THEN CAST(${t} AS INTEGER) END`,
-        reason: `'整数无法识别：' || ${shown}`,
+        reason: `'整数无法识别'`,
       };
     case 'num':
       return {
         value: `CASE WHEN isfinite(TRY_CAST(${t} AS DOUBLE)) AND NOT contains(${t}, '_') THEN TRY_CAST(${t} AS DOUBLE) END`,
-        reason: `'数值无法识别：' || ${shown}`,
+        reason: `'数值无法识别'`,
       };
     case 'money': {
       const m = `replace(regexp_replace(${t}, '^[￥¥]\\s*', ''), ',', '')`;
       return {
-        value: `CASE WHEN regexp_full_match(${m}, '-?[0-9]{1,15}(\\.[0-9]{1,2})?') THEN CAST(CAST(${m} AS DECIMAL(18,2)) * 100 AS BIGINT) END`,
-        reason: `'金额无法识别：' || ${shown}`,
+        value: `CASE WHEN regexp_full_match(${m}, '-?[0-9]{1,15}(\\.[0-9]{1,2})?') THEN CAST(CAST(${m} AS DECIMAL(38,2)) * 100 AS BIGINT) END`,
+        reason: `'金额无法识别（应为元，最多 15 位整数、2 位小数）'`,
       };
     }
     case 'date':
-      return { value: dateExpr(t), reason: `'日期无法识别：' || ${shown}` };
+      return { value: dateExpr(t), reason: `'日期无法识别'` };
     case 'timestamp':
       return {
         value: `CASE WHEN length(${t}) = 19 AND substr(${t}, 11, 1) = ' ' THEN try_strptime(${t}, '%Y-%m-%d %H:%M:%S')
           WHEN regexp_matches(${t}, ${TZ_SUFFIX}) THEN CAST(timezone('Asia/Shanghai', TRY_CAST(${t} AS TIMESTAMPTZ)) AS TIMESTAMP)
           ELSE coalesce(${LOCAL_TS_FORMATS.map((f) => `try_strptime(${t}, '${f}')`).join(', ')}) END`,
-        reason: `'时间无法识别：' || ${shown}`,
+        reason: `'时间无法识别'`,
       };
     case 'bool':
       return {
         value: `CASE lower(${t}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'y' THEN true WHEN '是' THEN true
           WHEN 'false' THEN false WHEN '0' THEN false WHEN 'n' THEN false WHEN '否' THEN false END`,
-        reason: `'是否值无法识别（应为 是/否、true/false、1/0、Y/N）：' || ${shown}`,
+        reason: `'是否值无法识别（应为 是/否、true/false、1/0、Y/N）'`,
       };
     case 'list':
       return {
@@ -102,7 +105,7 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
       const d = `trim(${levelDigits(t)})`;
       return {
         value: `CASE WHEN regexp_full_match(${d}, '[1-5]') THEN CAST(${d} AS INTEGER) END`,
-        reason: `'等级无法识别（应为 1–5）：' || ${shown}`,
+        reason: `'等级无法识别（应为 1–5）'`,
       };
     }
     case 'levels': {
@@ -112,7 +115,7 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
       return {
         value: `CASE WHEN regexp_full_match(${d}, '\\s*[1-5]\\s*[-~～－—至到]\\s*[1-5]\\s*') THEN array_to_string(range(least(${a}, ${b}), greatest(${a}, ${b}) + 1), ';')
           WHEN regexp_full_match(${d}, '\\s*[1-5](\\s*[;；,，、/]\\s*[1-5])*\\s*') THEN array_to_string(list_sort(list_distinct(regexp_extract_all(${d}, '[1-5]'))), ';') END`,
-        reason: `'等级范围无法识别（如 3;4;5 或 3-5）：' || ${shown}`,
+        reason: `'等级范围无法识别（如 3;4;5 或 3-5）'`,
       };
     }
     case 'enum': {
@@ -120,10 +123,28 @@ function parseExpr(col: ColumnDef, t: string): { value: string; reason: string |
       return {
         // Most files already write the lower-case value: no lower() copy for those.
         value: `CASE WHEN ${t} IN (${values.map(lit).join(', ')}) THEN ${t} WHEN lower(${t}) IN (${values.map(lit).join(', ')}) THEN lower(${t}) END`,
-        reason: `'取值不在允许范围（${values.join('/')}）：' || ${shown}`,
+        reason: lit(`取值不在允许范围：应为 ${values.join('/')}`),
       };
     }
   }
+}
+
+/** Types whose text is stored as is: from a floating-point Parquet column only whole numbers make sense. */
+const TEXT_LIKE = new Set(['text', 'id_number', 'uscc', 'region_code', 'occupation_code', 'list']);
+const REASON_FLOAT = '来自浮点数列的值不是整数，无法作为编号或文本读取';
+
+/**
+ * The shape of a cell for a quarantine reason (never its value): length and character
+ * classes, e.g. `（18 个字符：数字）`. Empty string for NULL.
+ */
+export function shapeSql(v: string): string {
+  return `CASE WHEN ${v} IS NULL THEN '' ELSE '（' || length(${v}) || ' 个字符：' || CASE
+    WHEN regexp_full_match(${v}, '[0-9]+') THEN '数字'
+    WHEN regexp_full_match(${v}, '[A-Za-z]+') THEN '字母'
+    WHEN regexp_full_match(${v}, '[0-9A-Za-z]+') THEN '字母与数字'
+    WHEN regexp_full_match(${v}, '[0-9.,+-]+') THEN '数字与符号'
+    WHEN regexp_matches(${v}, '[\u4e00-\u9fff]') THEN '含汉字'
+    ELSE '其他字符' END || '）' END`;
 }
 
 export interface StageSql {
@@ -140,7 +161,8 @@ export interface StageSql {
  * is the row ordinal), with the typed store columns, `_raw` twins, `extra` (JSON of unknown
  * columns), and `_err_col`/`_err`/`_content` for rows that cannot be loaded.
  */
-export function stageSql(entity: EntityDef, headers: string[], relation: string, table: string): StageSql {
+export function stageSql(entity: EntityDef, headers: string[], relation: string, table: string, floatColumns: number[] = []): StageSql {
+  const floats = new Set(floatColumns);
   const byCol = new Map<string, number>();
   const extra: number[] = [];
   headers.forEach((h, i) => {
@@ -153,19 +175,24 @@ export function stageSql(entity: EntityDef, headers: string[], relation: string,
   const a: string[] = headers.map((_, i) => `c${i}`);
   const b: string[] = ['*'];
   const c: string[] = ['*'];
-  const errs: { col: string; e: string }[] = [];
+  const errs: { col: string; e: string; t: string }[] = [];
   const out: string[] = [];
   entity.columns.forEach((col, j) => {
     const i = byCol.get(col.name);
     const tName = `t${j}`;
     const vName = `v${j}`;
     const eName = `e${j}`;
-    // Trim only cells that need it: trim() copies every string, the guard does not.
+    // Trim only cells that need it: trim() copies every string, the guard does not. A BOM
+    // (U+FEFF) starting a cell comes from files concatenated mid-way and goes too.
     const ws = [' ', '\t', '\u3000'].flatMap((w) => [`starts_with(c${i}, '${w}')`, `ends_with(c${i}, '${w}')`]).join(' OR ');
-    let tExpr = i === undefined ? 'CAST(NULL AS VARCHAR)' : `nullif(CASE WHEN ${ws} THEN trim(c${i}, ' \t\u3000') ELSE c${i} END, '')`;
+    let tExpr =
+      i === undefined ? 'CAST(NULL AS VARCHAR)' : `nullif(CASE WHEN ${ws} OR starts_with(c${i}, '\uFEFF') THEN trim(c${i}, ' \t\u3000\uFEFF') ELSE c${i} END, '')`;
     if (col.default !== undefined) tExpr = `coalesce(${tExpr}, ${lit(col.default)})`;
     a.push(`${tExpr} AS ${tName}`);
-    const p = parseExpr(col, tName);
+    let p = parseExpr(col, tName);
+    if (i !== undefined && floats.has(i) && TEXT_LIKE.has(col.type)) {
+      p = { value: `CASE WHEN regexp_full_match(${tName}, '-?[0-9]+') THEN ${p.value} END`, reason: lit(REASON_FLOAT) };
+    }
     b.push(`${p.value} AS ${vName}`);
     let eExpr: string | null = null;
     if (i === undefined && col.required) eExpr = lit(REASON.missingColumn);
@@ -176,7 +203,7 @@ export function stageSql(entity: EntityDef, headers: string[], relation: string,
     }
     if (eExpr) {
       c.push(`${eExpr} AS ${eName}`);
-      errs.push({ col: col.name, e: eName });
+      errs.push({ col: col.name, e: eName, t: tName });
     }
     out.push(`CAST(${vName} AS ${SQL_TYPE[col.type]}) AS ${q(col.name)}`);
     if (col.raw) out.push(`${i === undefined ? 'CAST(NULL AS VARCHAR)' : `c${i}`} AS ${q(`${col.name}_raw`)}`);
@@ -190,7 +217,9 @@ export function stageSql(entity: EntityDef, headers: string[], relation: string,
       : 'CAST(NULL AS VARCHAR) AS _err_col',
   );
   out.push(`${errAny} AS _err`);
-  out.push(`CASE WHEN ${errAny} IS NOT NULL THEN ${headers.length ? json(headers.map((_, i) => i)) : 'NULL'} END AS _content`);
+  // The failing cell's trimmed text, only to describe its shape in detail rows.
+  out.push(errs.length ? `CASE ${errs.map((e) => `WHEN ${e.e} IS NOT NULL THEN ${e.t}`).join(' ')} END AS _err_val` : 'CAST(NULL AS VARCHAR) AS _err_val');
+  out.push(`CASE WHEN ${errAny} IS NOT NULL THEN ${headers.length ? json(headers.map((_, i) => i)) : 'CAST(NULL AS VARCHAR)'} END AS _content`);
   const sql = `CREATE OR REPLACE TEMP TABLE ${table} AS
 WITH a AS (SELECT ${a.join(', ')} FROM ${relation}),
 b AS (SELECT ${b.join(', ')} FROM a),

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, freshStore, type TestStore } from '../../store/testing.ts';
 import type { Finding, Rule } from '../types.ts';
 import { condZh, DEFAULT_CONDITIONS, EVALUATION_RULES, parseConditions, similarPairs } from './evaluation.ts';
-import { insert, run as runRule, truncateAll } from './training/testkit.ts';
-import { maskId } from './util.ts';
+import { insert, run as runRule, truncateAll } from '../kit/testkit.ts';
+import { maskId } from '../kit/index.ts';
 
 const rule = (id: string): Rule => EVALUATION_RULES.find((r) => r.id === id)!;
 const ids = (f: Finding[]) => f.map((x) => x.subject.id);

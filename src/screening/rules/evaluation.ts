@@ -11,8 +11,8 @@
  */
 import type { Row } from '../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../types.ts';
-import { clampScore, distinct, num, str } from './online.ts';
-import { listIds, maskId, minute, refs, sqlStr } from './util.ts';
+import { clampScore, distinct, toNumber as num, str } from '../kit/index.ts';
+import { listIds, maskId, minute, refs, sqlStr } from '../kit/index.ts';
 
 const LEVEL_ZH: Record<number, string> = { 5: '五级/初级工', 4: '四级/中级工', 3: '三级/高级工', 2: '二级/技师', 1: '一级/高级技师' };
 const levelZh = (v: unknown) => LEVEL_ZH[Number(v)] ?? `${str(v)}级`;

@@ -24,7 +24,7 @@
  * hash and raw text columns, SHA-256 (≈ 8 s of CPU), and the sort on ("at", event_id).
  */
 import type { Row } from '../../store/db.ts';
-import { maskId } from './util.ts';
+import { maskId } from '../kit/index.ts';
 import { MAX_EVIDENCE_ROWS, type Finding, type ParamDef, type Ref, type Rule, type RuleContext } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Training rules on what may be subsidised at all: TR-CATALOG, TR-LOW-YIELD.
  */
 import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, p, param, pct, refs, scoreBelow, str, yuan } from '../util.ts';
+import { listIds, p, param, pct, refs, scoreBelow, str, yuan } from '../../kit/index.ts';
 
 /**
  * TR-CATALOG. A class is subsidised when it has a claim that is not rejected. Judged on

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { insert, run, useStore } from './testkit.ts';
+import { insert, run, useStore } from '../../kit/testkit.ts';
 import { CLAIM_RULES } from './claims.ts';
 
 const byId = Object.fromEntries(CLAIM_RULES.map((r) => [r.id, r]));

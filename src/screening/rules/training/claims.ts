@@ -4,7 +4,7 @@
  * the department has already acted on them.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskId, onePass, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../util.ts';
+import { listIds, maskId, onePass, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../../kit/index.ts';
 
 const NOT_REJECTED = `(cl.status IS NULL OR cl.status <> 'rejected')`;
 const REGION = 'COALESCE(c.region_code, i.region_code)';

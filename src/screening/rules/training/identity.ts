@@ -5,7 +5,7 @@ import { ageAt, parseIdNumber, type IdInvalidReason } from '../../../ids/index.t
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
 import { MAX_EVIDENCE_ROWS } from '../../types.ts';
-import { listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../util.ts';
+import { listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../../kit/index.ts';
 
 const REASON_ZH: Record<IdInvalidReason, string> = {
   format: '格式错误',

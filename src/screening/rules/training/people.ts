@@ -3,7 +3,7 @@
  * TR-INSIDER.
  */
 import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskContact, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../util.ts';
+import { listIds, maskContact, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../../kit/index.ts';
 
 /**
  * TR-SHARED-CONTACT. An institution's trainees: people enrolled in its classes or listed

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../../ids/index.ts';
 import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { insert, run, truncateAll } from '../../kit/testkit.ts';
 import { SUBSIDY_RULES } from './subsidy.ts';
 
 const [REPEAT, FREQ] = SUBSIDY_RULES as [(typeof SUBSIDY_RULES)[0], (typeof SUBSIDY_RULES)[0]];

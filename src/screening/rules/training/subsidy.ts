@@ -5,7 +5,7 @@
  */
 import type { Rule, SqlRule } from '../../types.ts';
 import { MAX_EVIDENCE_ROWS } from '../../types.ts';
-import { listIds, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../util.ts';
+import { listIds, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../../kit/index.ts';
 
 /** One row per (person, subsidised class) with the class's project facts. */
 const SUBSIDISED_CLASSES = `

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIds, maskContact, maskId, pct, scoreAbove, scoreBelow, scoreCount, timeRange, yuan } from './util.ts';
+import { listIds, maskContact, maskId, pct, scoreAbove, scoreBelow, scoreCount, timeRange, yuan } from './index.ts';
 
 describe('rule helpers', () => {
   it('masks identity numbers keeping region and last 4', () => {

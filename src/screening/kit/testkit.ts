@@ -4,12 +4,12 @@
  * both engines, and run one rule.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { ENTITIES, type EntityName } from '../../../dataset/entities.ts';
-import type { Db, Dialect } from '../../../store/db.ts';
-import { dialectOf } from '../../../store/dialect.ts';
-import { freshStore, type TestStore } from '../../../store/testing.ts';
-import { evaluateRule, resolveParams } from '../../evaluate.ts';
-import type { Finding, Rule } from '../../types.ts';
+import { ENTITIES, type EntityName } from '../../dataset/entities.ts';
+import type { Db, Dialect } from '../../store/db.ts';
+import { dialectOf } from '../../store/dialect.ts';
+import { freshStore, type TestStore } from '../../store/testing.ts';
+import { evaluateRule, resolveParams } from '../evaluate.ts';
+import type { Finding, Rule } from '../types.ts';
 
 function literal(v: unknown, type: string): string {
   if (v === null || v === undefined) return 'NULL';

@@ -45,3 +45,9 @@ export const firstPerSubject = (inner: string, order: string, extra = '') => `SE
     SELECT x.*, COUNT(*) OVER (PARTITION BY subject_id) AS items_n${extra},
       ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY ${order}) AS rn
     FROM (${inner}) x) y WHERE rn = 1`;
+
+/**
+ * The class modes judged by the sign-in and hours rules (TR-HOURS, TR-CLAIM-ATTENDANCE):
+ * `offline` and `blended`; online classes are the ON rules' concern (RULES.md).
+ */
+export const JUDGED_MODES = `('offline', 'blended')`;

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext } from '../../types.ts';
-import { classPairsCte, CLASS_REGION as REGION, listIds, maskId, minute, num, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, sample, scoreAbove, scoreBelow, str } from '../../kit/index.ts';
+import { classPairsCte, CLASS_REGION as REGION, JUDGED_MODES, listIds, maskId, minute, num, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, sample, scoreAbove, scoreBelow, str } from '../../kit/index.ts';
 
 
 /**
@@ -258,18 +258,22 @@ const SIGNIN_OUTSIDE: CodeRule = onePass({
 });
 
 /**
- * TR-HOURS. Judges classes that have sessions. (a) delivered hours = sum of session
- * durations (sessions spanning midnight count fully) below `min_share` of the project's
- * standard_hours; (b) an enrollment whose completed_hours exceeds the summed duration of
- * the sessions that person signed in to in that class (no attendance at all = 0 hours).
- * A small tolerance (0.01 h) absorbs rounding in exported hours.
+ * TR-HOURS. Judges classes whose mode is `offline` or `blended` (online classes are the ON
+ * rules' concern). (a) delivered hours = sum of session durations (sessions spanning
+ * midnight count fully) below `min_share` of the project's standard_hours — a class with no
+ * session rows at all delivered 0 hours (a ghost class, RULES.md); (b) an enrollment whose
+ * completed_hours exceeds the summed duration of the sessions that person signed in to in
+ * that class (no attendance at all = 0 hours). A small tolerance (0.01 h) absorbs rounding
+ * in exported hours. Skipped (needs) when sessions or attendance are absent from the dataset.
  */
 function hoursQuery(ctx: RuleContext): string {
   const { d } = ctx;
   const dur = `(${d.epoch('s.ends_at')} - ${d.epoch('s.starts_at')}) / 3600.0`;
   return `
   WITH delivered AS MATERIALIZED (
-    SELECT s.class_id, sum(${dur}) AS hours, count(*) AS n_sessions FROM sessions s GROUP BY s.class_id),
+    SELECT c.class_id, COALESCE(sum(${dur}), 0) AS hours, count(s.session_id) AS n_sessions
+      FROM classes c LEFT JOIN sessions s ON s.class_id = c.class_id
+     WHERE c.mode IN ${JUDGED_MODES} GROUP BY c.class_id),
   attended AS (
     SELECT s.class_id, a.id_number, sum(${dur}) AS hours
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
@@ -299,15 +303,21 @@ const HOURS: CodeRule = onePass({
   family: 'training',
   subject: 'class',
   severity: 'high',
-  needs: ['sessions', 'classes', 'projects'],
+  needs: ['sessions', 'attendance', 'classes', 'projects', 'enrollments', 'institutions'],
   params: [param('min_share', 0.9, '实际授课学时占项目标准学时的最低比例（0.9 即 90%）', 0, 1)],
-  description: '课次时长合计低于项目标准学时的90%，或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
+  description: '线下或线上线下混合培训班的课次时长合计低于项目标准学时的90%（没有任何课次记录的培训班按0学时计），或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
   query: hoursQuery,
   finding(row, ev, ctx) {
     const std = Number(row.standard_hours);
     const delivered = Number(row.delivered_hours);
     const parts: string[] = [];
-    if (Number(row.short)) parts.push(`${row.n_sessions} 个课次合计 ${num(delivered)} 学时，低于项目标准学时 ${num(std)} 的 ${pct(p(ctx, 'min_share'))}`);
+    const ghost = Number(row.n_sessions) === 0;
+    if (Number(row.short))
+      parts.push(
+        ghost
+          ? `没有任何课次记录（实际授课 0 学时，项目标准学时 ${num(std)}），疑似虚假开班`
+          : `${row.n_sessions} 个课次合计 ${num(delivered)} 学时，低于项目标准学时 ${num(std)} 的 ${pct(p(ctx, 'min_share'))}`,
+      );
     if (Number(row.n_over)) {
       const e = ev[0];
       parts.push(`${row.n_over} 名学员的结业学时超过其签到课次时长${e ? `（如 ${maskId(e.id_number)} 结业 ${num(e.completed_hours)} 学时、签到仅 ${num(e.attended_hours)} 学时）` : ''}`);
@@ -325,6 +335,7 @@ const HOURS: CodeRule = onePass({
         sessions: row.n_sessions,
         standard_hours: std,
         short: !!Number(row.short),
+        no_sessions: ghost,
         enrollments_over: row.n_over,
         rows: ev.map((e) => ({ id_number: e.id_number, completed_hours: e.completed_hours, attended_hours: Number(num(e.attended_hours, 2)) })),
       },

@@ -118,6 +118,14 @@ export function condZh(c: Cond, top = true): string {
   }
 }
 
+/**
+ * Passed candidates who fail the condition of their exam's level, one row per (exam,
+ * candidate). A prior certificate counts only when the candidate holds it: present in
+ * `certificates` under the candidate's id_number, same occupation, issued before the exam
+ * date, not void/revoked (RULES.md "Lk"). A prior_certificate_no that names someone else's
+ * certificate is 伪造报名资格: it gives the candidate nothing, and the row carries the real
+ * holder (`cited_holder`) so the clue can say so.
+ */
 function eligibilityRows(ctx: RuleContext): string {
   const table = parseConditions(String(ctx.params.conditions));
   const cases = [...table].map(([lv, c]) => `WHEN ${lv} THEN ${condSql(c)}`).join(' ');
@@ -128,9 +136,16 @@ function eligibilityRows(ctx: RuleContext): string {
         e.occupation_code, e.level, e.starts_at, e.institution_id, CAST(e.starts_at AS DATE) AS exam_date
       FROM exam_results r JOIN exams e ON e.exam_id = r.exam_id WHERE ${PASSED}),
     held AS (
-      SELECT r.exam_id, r.id_number, c.level, c.certificate_no FROM r JOIN certificates c ON c.id_number = r.id_number WHERE ${certOk}
-      UNION
-      SELECT r.exam_id, r.id_number, c.level, c.certificate_no FROM r JOIN certificates c ON c.certificate_no = r.prior_certificate_no WHERE ${certOk}),
+      SELECT r.exam_id, r.id_number, c.level, c.certificate_no FROM r JOIN certificates c ON c.id_number = r.id_number WHERE ${certOk}),
+    cited AS (
+      SELECT r.exam_id, r.id_number, COUNT(*) AS cited_n,
+        MAX(CASE WHEN c.id_number = r.id_number THEN 1 ELSE 0 END) AS cited_own,
+        MIN(CASE WHEN c.id_number <> r.id_number THEN c.id_number END) AS cited_holder,
+        MIN(CASE WHEN c.id_number <> r.id_number THEN c.occupation_code END) AS cited_occupation_code,
+        MIN(CASE WHEN c.id_number <> r.id_number THEN c.level END) AS cited_level,
+        MIN(CASE WHEN c.id_number <> r.id_number THEN c.issued_on END) AS cited_issued_on
+      FROM r JOIN certificates c ON c.certificate_no = r.prior_certificate_no
+      GROUP BY r.exam_id, r.id_number),
     chk AS (
       SELECT r.*, ${has}, STRING_AGG(DISTINCT CAST(h.level AS VARCHAR), ',') AS held_levels,
         MIN(h.certificate_no) AS held_certificate_no,
@@ -140,10 +155,16 @@ function eligibilityRows(ctx: RuleContext): string {
         r.occupation_code, r.level, r.starts_at, r.institution_id, r.exam_date)
     SELECT chk.id_number AS subject_id, chk.exam_id, chk.occupation_code, chk.level, chk.starts_at, chk.institution_id,
       i.region_code, chk.basis, chk.experience_years, chk.prior_certificate_no, chk.held_levels, chk.held_certificate_no,
+      COALESCE(ct.cited_n, 0) AS cited_found,
+      CASE WHEN COALESCE(ct.cited_own, 0) = 0 THEN ct.cited_holder END AS cited_holder,
+      ct.cited_occupation_code, ct.cited_level, ct.cited_issued_on,
       chk.src_file, chk.src_line
     FROM chk LEFT JOIN institutions i ON i.institution_id = chk.institution_id
+      LEFT JOIN cited ct ON ct.exam_id = chk.exam_id AND ct.id_number = chk.id_number
     WHERE NOT COALESCE(CASE chk.level ${cases || 'WHEN 0 THEN TRUE'} ELSE TRUE END, FALSE)`;
 }
+
+const BASIS_ZH: Record<string, string> = { prior_certificate: '前置证书', experience: '工作年限', education: '学历', other: '其他' };
 
 const EV_ELIGIBILITY: SqlRule = {
   id: 'EV-ELIGIBILITY',
@@ -168,31 +189,59 @@ const EV_ELIGIBILITY: SqlRule = {
       },
     },
   ],
-  description: '考试合格的考生不满足该等级的申报条件（如申报三级须持四级证书且工作满5年，或具备学历条件且工作满2年）。',
+  description: '考试合格的考生不满足该等级的申报条件（如申报三级须持四级证书且工作满5年，或具备学历条件且工作满2年）；前置证书须为考生本人所持（证书数据中本人身份证号名下、同职业、考试前发证），引用他人证书为伪造报名资格。',
   kind: 'sql',
-  detect: (ctx) => firstPerSubject(eligibilityRows(ctx), 'starts_at, exam_id'),
+  detect: (ctx) => firstPerSubject(eligibilityRows(ctx), 'CASE WHEN cited_holder IS NULL THEN 1 ELSE 0 END, starts_at, exam_id'),
   evidence: (ctx) => `${eligibilityRows(ctx)} ORDER BY starts_at`,
   finding(r, ev, ctx) {
     const table = parseConditions(String(ctx.params.conditions));
     const cond = table.get(Number(r.level));
     const n = num(r.items_n);
     const held = str(r.held_levels);
+    const prior = str(r.prior_certificate_no);
+    const forged = r.cited_holder != null;
+    const basis = str(r.basis);
     const facts = [
-      held ? `持有本职业 ${held} 级证书` : '无本职业更低等级证书',
-      `工作年限 ${r.experience_years == null ? '未填' : `${str(r.experience_years)}年`}`,
-      `申报条件 ${str(r.basis) ?? '未填'}`,
+      ...(forged ? [`引用的前置证书 ${prior} 属于他人（${maskId(r.cited_holder)}，伪造报名资格）`] : []),
+      ...(prior && !forged && num(r.cited_found) === 0 ? [`引用的前置证书 ${prior} 不在证书数据中`] : []),
+      held ? `持有本职业 ${held} 级证书` : '本人无考试前取得的本职业证书',
+      `工作年限 ${r.experience_years == null ? '未填' : `${text(r.experience_years)}年`}`,
+      `申报依据 ${basis == null ? '未填' : (BASIS_ZH[basis] ?? basis)}`,
     ];
+    // Evidence names the real holder of a cited certificate only masked: it is a third person.
+    const masked = (rows: typeof ev) => clean(rows).map((e) => (e.cited_holder == null ? e : { ...e, cited_holder: maskId(e.cited_holder) }));
     return {
-      subject: { type: 'person', id: str(r.subject_id)! },
-      score: clampScore(0.55 + 0.1 * (n - 1)),
+      subject: { type: 'person', id: text(r.subject_id) },
+      ...(forged ? { severity: 'high' as const } : {}),
+      score: clampScore((forged ? 0.8 : 0.55) + 0.1 * (n - 1)),
       region_code: str(r.region_code),
       institution_id: str(r.institution_id),
       summary:
-        `考生 ${maskId(r.subject_id)} 在 ${str(r.exam_id)}（${str(r.occupation_code)} ${levelZh(r.level)}，${minute(r.starts_at).slice(0, 10)}）考试合格，` +
+        `考生 ${maskId(r.subject_id)} 在 ${text(r.exam_id)}（${text(r.occupation_code)} ${levelZh(r.level)}，${minute(r.starts_at).slice(0, 10)}）考试合格，` +
         `但不符合申报条件“${cond ? condZh(cond) : '—'}”：${facts.join('，')}` +
         (n > 1 ? `；共 ${n} 个批次如此` : ''),
-      evidence: { exams: n, conditions: String(ctx.params.conditions), rows: clean(ev) },
-      related: refs(['exam', distinct(ev.length ? ev : [r], 'exam_id')], ['institution', [r.institution_id]], ['certificate', [r.held_certificate_no]]),
+      evidence: {
+        exams: n,
+        conditions: String(ctx.params.conditions),
+        forged_citation: forged,
+        ...(forged
+          ? {
+              cited_certificate: {
+                certificate_no: prior,
+                holder: maskId(r.cited_holder),
+                occupation_code: r.cited_occupation_code,
+                level: r.cited_level,
+                issued_on: r.cited_issued_on,
+              },
+            }
+          : {}),
+        rows: masked(ev),
+      },
+      related: refs(
+        ['exam', distinct(ev.length ? ev : [r], 'exam_id')],
+        ['institution', [r.institution_id]],
+        ['certificate', [r.held_certificate_no, forged ? prior : null]],
+      ),
     };
   },
 };

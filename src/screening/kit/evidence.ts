@@ -63,3 +63,26 @@ export function mostCommon(rows: Row[], col: string): string | null {
   for (const [k, n] of counts) if (n > bestN) (best = k), (bestN = n);
   return best;
 }
+
+/**
+ * What is wrong with a finding's form (empty list when nothing): a region or institution
+ * that is '' instead of null, a summary with blanks at either end, a dangling label (a word
+ * followed by a blank and then punctuation or the end: '申报条件 '), empty brackets, or
+ * 'null' / 'undefined' / 'NaN' printed into the sentence. Rule tests (kit/testkit.ts `run`)
+ * and the recall test check every finding with it.
+ */
+export function findingProblems(f: { region_code: string | null; institution_id: string | null; summary: string; subject: { id: string } }): string[] {
+  const out: string[] = [];
+  if (f.region_code === '') out.push('region_code is "" (use null)');
+  if (f.institution_id === '') out.push('institution_id is "" (use null)');
+  if (!f.subject.id) out.push('empty subject id');
+  const s = f.summary;
+  if (!s) out.push('empty summary');
+  else {
+    if (s !== s.trim()) out.push(`summary has leading/trailing blanks: ${JSON.stringify(s)}`);
+    if (/[\u4e00-\u9fff] +([，；。、）：,;)]|$)/.test(s)) out.push(`summary has a dangling label: ${JSON.stringify(s)}`);
+    if (/（）|\(\)|“”/.test(s)) out.push(`summary has empty brackets: ${JSON.stringify(s)}`);
+    if (/\b(null|undefined|NaN)\b/.test(s)) out.push(`summary prints null/undefined/NaN: ${JSON.stringify(s)}`);
+  }
+  return out;
+}

@@ -36,6 +36,14 @@ interface RuleMeta {
    * tables); if none is, the rule is skipped. Checked in addition to `needs`.
    */
   needsAny?: EntityName[];
+  /**
+   * Entities the rule reads when present but does not need: lookups that attach a region,
+   * institution or date to the rows of `needs`/`needsAny`, or the input of one of several
+   * sub-checks. When absent the rule still runs; those fields stay null or that sub-check
+   * finds nothing. Every table a rule reads is in `needs`, `needsAny` or `optional`
+   * (checked mechanically by rules/needs.test.ts).
+   */
+  optional?: EntityName[];
   params: ParamDef[];
   /** What it flags, in Chinese (one or two sentences; goes to docs/RULES.md). */
   description: string;

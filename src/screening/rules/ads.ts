@@ -157,7 +157,10 @@ function adRule(
     ...meta,
     family: 'ads',
     subject: 'ad',
-    needs: ['ads'],
+    // AD-TERMS judges 'not a registered evaluation institution': without institutions every
+    // publisher would look unregistered, so it needs them; the others only look up the publisher.
+    needs: onlyUnregistered ? ['ads', 'institutions'] : ['ads'],
+    ...(onlyUnregistered ? {} : { optional: ['institutions' as const] }),
     params: [],
     kind: 'code',
     async run(ctx) {

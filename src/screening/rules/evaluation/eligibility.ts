@@ -173,6 +173,7 @@ const EV_ELIGIBILITY: SqlRule = {
   subject: 'person',
   severity: 'medium',
   needs: ['exams', 'exam_results', 'certificates'],
+  optional: ['institutions'],
   params: [
     {
       name: 'conditions',

@@ -33,6 +33,7 @@ const EV_PASS_RATE: SqlRule = {
   subject: 'exam',
   severity: 'medium',
   needs: ['exams', 'exam_results'],
+  optional: ['institutions'],
   params: [
     { name: 'min_candidates', default: 30, description: '判定“全员合格”异常所需的最少实考人数（人）', min: 1 },
     { name: 'max_bunched_share', default: 0.5, description: '合格考生中成绩扎堆在合格线附近的比例上限（0–1）', min: 0, max: 1 },
@@ -123,6 +124,7 @@ const EV_ANSWERS: CodeRule = {
   subject: 'exam',
   severity: 'high',
   needs: ['exams', 'exam_results'],
+  optional: ['institutions'],
   params: [
     { name: 'min_equal_share', default: 0.95, description: '两名考生答题串逐位相同的比例下限（0–1，含错误答案）', min: 0, max: 1 },
     { name: 'min_answers', default: 20, description: '参与比对的答题串最少题数（题）', min: 1 },
@@ -246,6 +248,7 @@ const EV_CLASH: SqlRule = {
   subject: 'person',
   severity: 'high',
   needs: ['exams', 'exam_results'],
+  optional: ['enrollments', 'classes', 'staff', 'institutions'],
   params: [{ name: 'min_overlap_minutes', default: 1, description: '同一考生两场考试时间重叠的最短时长（分钟）', min: 0 }],
   description: '同一考生同时参加两场时间重叠的考试；或考评员是培训过该批次考生的机构的在职人员（应回避）。',
   kind: 'sql',

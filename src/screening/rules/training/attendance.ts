@@ -40,6 +40,7 @@ const OVERLAP: CodeRule = onePass({
   subject: 'person',
   severity: 'high',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一人员在两个不同培训班、时间重叠的课次中都有签到记录（分身参训、冒名签到）。',
   query: (ctx) => overlapPairs(ctx) + PAIRS_SELECT,
@@ -87,6 +88,7 @@ const BULK_SIGNIN: CodeRule = onePass({
   subject: 'class',
   severity: 'high',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('same_second_min', 10, '同一课次同一秒内签到人数下限（人）', 2),
     param('per_device_min', 10, '同一课次同一设备签到人数下限（人）', 2),
@@ -153,6 +155,7 @@ const NO_FACE: CodeRule = onePass({
   subject: 'class',
   severity: 'medium',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('max_share', 0.3, '未经生物特征核验（或人脸比对分过低）的签到占比上限（比例，0.3 即 30%）', 0, 1),
     param('min_face_score', 0.6, '人脸比对通过的最低分（0–1）', 0, 1),
@@ -225,6 +228,7 @@ const SIGNIN_OUTSIDE: CodeRule = onePass({
   subject: 'class',
   severity: 'medium',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('early_minutes', 30, '允许提前签到的时长（分钟，早于开始时间减此值为异常）', 0),
     param('max_km', 5, '签到位置距培训地点的最大距离（公里）', 0),
@@ -303,7 +307,8 @@ const HOURS: CodeRule = onePass({
   family: 'training',
   subject: 'class',
   severity: 'high',
-  needs: ['sessions', 'attendance', 'classes', 'projects', 'enrollments', 'institutions'],
+  needs: ['sessions', 'attendance', 'classes', 'projects'],
+  optional: ['enrollments', 'institutions'],
   params: [param('min_share', 0.9, '实际授课学时占项目标准学时的最低比例（0.9 即 90%）', 0, 1)],
   description: '线下或线上线下混合培训班的课次时长合计低于项目标准学时的90%（没有任何课次记录的培训班按0学时计），或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
   query: hoursQuery,

@@ -51,7 +51,8 @@ const CLAIM_ATTENDANCE: CodeRule = onePass({
   family: 'training',
   subject: 'claim',
   severity: 'high',
-  needs: ['claims', 'claim_items', 'classes', 'sessions', 'attendance', 'institutions'],
+  needs: ['claims', 'claim_items', 'classes', 'sessions', 'attendance'],
+  optional: ['institutions'],
   params: [param('min_rate', 0.8, '申领补贴人员在该班的最低出勤率（签到课次/全部课次，0.8 即 80%）', 0, 1)],
   description: '线下或线上线下混合培训班的补贴申领明细中，有人员在该班的出勤率（签到课次占全部课次）低于80%；没有任何课次记录的培训班，申领人员出勤率按0计。',
   query: lowQuery,
@@ -117,6 +118,7 @@ const CLAIM_AMOUNT: SqlRule = {
   subject: 'claim',
   severity: 'high',
   needs: ['claims', 'claim_items', 'classes', 'projects'],
+  optional: ['institutions'],
   params: [],
   description:
     '申领金额超过补贴标准×申领人数、明细金额合计与申领金额不符、培训班结业前即提交申领，或同一培训班同一人员被再次申领。',
@@ -191,6 +193,7 @@ const PAYEE: SqlRule = {
   subject: 'claim',
   severity: 'high',
   needs: ['payments', 'claims', 'institutions'],
+  optional: ['classes'],
   params: [],
   description: '补贴资金拨付的收款账号或户名与培训机构登记的收款账号、户名不一致。',
   detect: () => `${payeeRows}

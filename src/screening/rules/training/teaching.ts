@@ -37,6 +37,7 @@ const TEACHER_CLASH: CodeRule = onePass({
   subject: 'person',
   severity: 'medium',
   needs: ['sessions'],
+  optional: ['classes', 'institutions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一授课教师（证件号）被登记为两个不同培训班时间重叠课次的授课人（挂名授课、虚构课次）。',
   query: (ctx) => clashPairs(ctx) + PAIRS_SELECT,
@@ -88,6 +89,7 @@ const SUBCONTRACT: SqlRule = {
   subject: 'class',
   severity: 'high',
   needs: ['classes'],
+  optional: ['sessions', 'staff', 'institutions'],
   params: [param('max_share', 0.5, '由其他机构人员授课的课次占比上限（0.5 即 50%）', 0, 1)],
   description: '培训班实际由其他机构承训（实际承训机构与开班机构不同），或半数以上课次由其他机构（而非本机构）的人员授课（转包外包）。',
   detect: (ctx) => `${subcontractRows(ctx)}

@@ -1,8 +1,8 @@
 /**
  * Certificates: EV-NO-EXAM, EV-MILL, EV-CAPACITY, EV-CERT-DATA.
  */
-import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { clampScore, cleanRows as clean, distinct, firstPerSubject, listIds, maskId, minute, refs, sqlStr, str, text, toNumber as num } from '../../kit/index.ts';
+import type { Rule, RuleContext, SqlRule } from '../../types.ts';
+import { clampScore, cleanRows as clean, distinct, firstPerSubject, listIds, maskId, minute, refs, str, toNumber as num } from '../../kit/index.ts';
 import { levelZh, PASSED } from './common.ts';
 
 // EV-NO-EXAM

@@ -1,8 +1,8 @@
 /**
  * Application conditions of passed candidates: EV-ELIGIBILITY, with its condition table as a setting.
  */
-import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { clampScore, cleanRows as clean, distinct, firstPerSubject, listIds, maskId, minute, refs, sqlStr, str, text, toNumber as num } from '../../kit/index.ts';
+import type { Rule, RuleContext, SqlRule } from '../../types.ts';
+import { clampScore, cleanRows as clean, distinct, firstPerSubject, maskId, minute, refs, str, text, toNumber as num } from '../../kit/index.ts';
 import { levelZh, PASSED } from './common.ts';
 
 // EV-ELIGIBILITY: the application-conditions table as a setting.

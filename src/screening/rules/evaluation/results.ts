@@ -3,8 +3,9 @@
  */
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { clampScore, cleanRows as clean, distinct, firstPerSubject, listIds, maskId, minute, refs, sqlStr, str, text, toNumber as num } from '../../kit/index.ts';
-import { levelZh, PASSED } from './common.ts';
+import { clampScore, cleanRows as clean, distinct, firstPerSubject, maskId, minute, refs, sqlStr, str, toNumber as num } from '../../kit/index.ts';
+import { levelZh } from './common.ts';
+import { pairsCte } from '../../kit/index.ts';
 
 // EV-PASS-RATE
 
@@ -209,18 +210,20 @@ const EV_ANSWERS: CodeRule = {
  */
 function clashRows(ctx: RuleContext): string {
   const d = ctx.d;
-  const ov = Number(ctx.params.min_overlap_minutes) * 60;
   const date = 'CAST(ex.starts_at AS DATE)';
+  // Candidate clashes: the overlapping-interval pairing shared with TR-OVERLAP and
+  // TR-TEACHER-CLASH (kit/overlap.ts), an exam standing for both "session" and "group".
   return `WITH cx AS (
-      SELECT r.id_number, r.exam_id, e.institution_id, e.starts_at, e.ends_at, ${d.epoch('e.starts_at')} AS s, ${d.epoch('e.ends_at')} AS t
-      FROM exam_results r JOIN exams e ON e.exam_id = r.exam_id WHERE NOT COALESCE(r.absent, FALSE)),
+      SELECT r.id_number, r.exam_id AS session_id, r.exam_id AS class_id, e.starts_at, e.ends_at
+      FROM exam_results r JOIN exams e ON e.exam_id = r.exam_id WHERE NOT COALESCE(r.absent, FALSE) AND e.ends_at > e.starts_at),
+    ${pairsCte(ctx, 'cx')},
     cand AS (
-      SELECT a.id_number AS subject_id, 'candidate' AS kind, a.exam_id, a.starts_at, a.ends_at, b.exam_id AS other_exam_id,
-        b.starts_at AS other_starts_at, b.ends_at AS other_ends_at, (LEAST(a.t, b.t) - GREATEST(a.s, b.s)) / 60.0 AS overlap_minutes,
+      SELECT p.id_number AS subject_id, 'candidate' AS kind, p.session_1 AS exam_id, p.starts_1 AS starts_at, p.ends_1 AS ends_at,
+        p.session_2 AS other_exam_id, p.starts_2 AS other_starts_at, p.ends_2 AS other_ends_at,
+        (${d.epoch('p.overlap_to')} - ${d.epoch('p.overlap_from')}) / 60.0 AS overlap_minutes,
         CAST(NULL AS VARCHAR) AS staff_institution_id, CAST(NULL AS VARCHAR) AS staff_role, 0 AS candidates_n,
-        CAST(NULL AS VARCHAR) AS class_id, a.institution_id
-      FROM cx a JOIN cx b ON b.id_number = a.id_number AND a.exam_id < b.exam_id
-      WHERE LEAST(a.t, b.t) - GREATEST(a.s, b.s) >= ${ov}),
+        CAST(NULL AS VARCHAR) AS class_id, e1.institution_id
+      FROM pairs p JOIN exams e1 ON e1.exam_id = p.session_1),
     ex AS (
       SELECT exam_id, institution_id, starts_at, ends_at, TRIM(examiner) AS examiner FROM (
         SELECT exam_id, institution_id, starts_at, ends_at, ${d.unnestSplit('examiner_id_numbers', "';'")} AS examiner

@@ -1,9 +1,9 @@
 /**
  * Evaluation institutions acting outside their registration: EV-SCOPE.
  */
-import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { clampScore, cleanRows as clean, distinct, firstPerSubject, listIds, maskId, minute, refs, sqlStr, str, text, toNumber as num } from '../../kit/index.ts';
-import { levelZh, PASSED } from './common.ts';
+import type { Rule, SqlRule } from '../../types.ts';
+import { clampScore, cleanRows as clean, minute, refs, str } from '../../kit/index.ts';
+import { levelZh } from './common.ts';
 
 // EV-SCOPE
 

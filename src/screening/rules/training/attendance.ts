@@ -4,8 +4,7 @@
  * province), so every query is one or two set-based passes: aggregates and window
  * functions, no all-pairs joins over attendance.
  */
-import type { Row } from '../../../store/db.ts';
-import type { CodeRule, Finding, Rule, RuleContext } from '../../types.ts';
+import type { CodeRule, Rule, RuleContext } from '../../types.ts';
 import { classPairsCte, CLASS_REGION as REGION, JUDGED_MODES, listIds, maskId, minute, num, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, sample, scoreAbove, scoreBelow, str } from '../../kit/index.ts';
 
 

@@ -5,7 +5,7 @@ import { ageAt, parseIdNumber, type IdInvalidReason } from '../../../ids/index.t
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
 import { MAX_EVIDENCE_ROWS } from '../../types.ts';
-import { listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../../kit/index.ts';
+import { CLASS_REGION, listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../../kit/index.ts';
 
 const REASON_ZH: Record<IdInvalidReason, string> = {
   format: '格式错误',
@@ -23,7 +23,7 @@ const SOURCE_ZH: Record<string, string> = {
 };
 
 /** `region_code` of a class: its own, else its institution's. */
-const CLASS_REGION = 'COALESCE(c.region_code, i.region_code)';
+
 
 /** Split a list into chunks (for literal VALUES lists). */
 function chunks<T>(xs: T[], n: number): T[][] {

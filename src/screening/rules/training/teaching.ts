@@ -2,7 +2,7 @@
  * Training rules on who teaches: TR-TEACHER-CLASH, TR-SUBCONTRACT.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { classPairsCte, listIds, maskId, minute, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, scoreAbove, str, timeRange } from '../../kit/index.ts';
+import { classPairsCte, listIds, maskId, minute, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, scoreAbove, str } from '../../kit/index.ts';
 
 /**
  * TR-TEACHER-CLASH. Pairs like TR-OVERLAP, on `sessions` keyed by teacher_id_number. A

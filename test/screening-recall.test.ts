@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClueRecord } from '../src/clues/repository.ts';
 import { runScreening, type ScreeningReport } from '../src/screening/engine.ts';
+import { findingProblems } from '../src/screening/kit/index.ts';
 import { RULES } from '../src/screening/rules/index.ts';
 import type { Db } from '../src/store/db.ts';
 import { freshStore, type TestStore } from '../src/store/testing.ts';
@@ -82,6 +83,11 @@ describe.skipIf(requireOrSkip(READY, '生成器 src/synth/generate.ts 与导入�
       if (again) {
         expect([again.newClues, again.deactivated, again.findings.length]).toEqual([0, 0, report.findings.length]);
       }
+    });
+
+    it('every clue of every rule is well-formed (null, not "", for unknown region/institution; trimmed summary, no dangling label)', () => {
+      const { report } = get();
+      expect(report.findings.flatMap((f) => findingProblems(f).map((p) => `${f.rule} ${f.subject.id}: ${p}`))).toEqual([]);
     });
 
     it.each(RULES.map((r) => r.id))('%s: recall 1.0, no clue outside the answer key', (ruleId) => {

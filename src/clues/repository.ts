@@ -8,7 +8,7 @@
 import { localTimestamp } from '../clock.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import type { Finding, Ref, Severity } from '../screening/types.ts';
+import type { Finding, Ref, Severity } from '../domain/model.ts';
 
 export type ClueSource =
   | 'screening'

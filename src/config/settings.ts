@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { zerr } from '../errors.ts';
-import type { ParamDef, ParamValue, Rule } from '../screening/types.ts';
+import type { ConfigurableRule as Rule, ParamDef, ParamValue } from '../domain/model.ts';
 
 /** Default settings file, looked up in the working directory. */
 export const DEFAULT_SETTINGS_FILE = 'zhili.settings.json';

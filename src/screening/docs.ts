@@ -72,7 +72,8 @@ export function renderRulesDoc(rules: readonly Rule[] = RULES): string {
     out.push('| 编号 | 中文名称 | 对象 | 严重程度 | 所需数据 | 参数（默认值） | 说明 |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of list) {
       const any = r.needsAny?.length ? [`以下至少其一：${r.needsAny.map((e) => `${e}（${ENTITIES[e].zh}）`).join('、')}`] : [];
-      const needs = [...r.needs.map((e) => `${e}（${ENTITIES[e].zh}）`), ...any].join('<br>');
+      const opt = r.optional?.length ? [`可选（缺少时照常运行）：${r.optional.map((e) => `${e}（${ENTITIES[e].zh}）`).join('、')}`] : [];
+      const needs = [...r.needs.map((e) => `${e}（${ENTITIES[e].zh}）`), ...any, ...opt].join('<br>');
       const params = r.params.length ? r.params.map(paramText).join('<br>') : '—';
       out.push(
         `| ${r.id} | ${cell(r.title)} | ${r.subject}（${SUBJECT_ZH[r.subject]}） | ${r.severity}（${SEVERITY_ZH[r.severity]}） | ${cell(needs || '—')} | ${cell(params)} | ${cell(r.description)} |`,

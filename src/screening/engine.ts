@@ -7,6 +7,9 @@ import { ENTITIES, type EntityName } from '../dataset/entities.ts';
 import { effectiveRuleConfig, loadSettings, mergeSettings, parseSetOptions, validateSettings, type Settings } from '../config/settings.ts';
 import { finishRun, startRun, upsertScreeningClues, type ClueRecord, type RunRuleRecord } from '../clues/repository.ts';
 import { zerr } from '../errors.ts';
+import { log as defaultLog } from '../log.ts';
+import { scrubText } from '../privacy/mask.ts';
+import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { dialectOf } from '../store/dialect.ts';
 import { withWriterLock } from '../store/lock.ts';
@@ -53,6 +56,8 @@ export interface ScreeningOptions {
   onRule?: (id: string, i: number, n: number) => void;
   /** The rule catalog; default the registry (tests pass their own). */
   catalog?: readonly Rule[];
+  /** Where structured events go (default the process logger `log`; tests pass their own). */
+  logger?: Logger;
 }
 
 const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
@@ -153,7 +158,16 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
   const selected = selectRules(catalog, opts.rules);
   const d = dialectOf(db.dialect);
   const runId = await startRun(db);
+  const logger = opts.logger ?? defaultLog;
+  logger.info({ event: 'screening.start', run_id: runId, engine: db.dialect, rules: selected.length }, '筛查开始');
   const reports: RuleReport[] = [];
+  // One structured event per rule outcome (id, status, clues, ms, reason); never row data.
+  const report = (r: RuleReport) => {
+    reports.push(r);
+    const fields = { event: 'screening.rule', run_id: runId, rule: r.id, status: r.status, clues: r.clues, ms: r.ms, ...(r.reason ? { reason: r.reason } : {}) };
+    if (r.status === 'failed') logger.error(fields, `规则 ${r.id} 执行出错`);
+    else logger.info(fields, `规则 ${r.id}：${r.status}`);
+  };
   const findings: ClueRecord[] = [];
   try {
     const presence = await entityPresence(
@@ -165,7 +179,7 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
       const cfg = effectiveRuleConfig(rule, settings);
       const base = { id: rule.id, title: rule.title, clues: 0, ms: 0, params: cfg.params };
       if (!cfg.enabled) {
-        reports.push({ ...base, status: 'disabled', reason: '已在设置中停用' });
+        report({ ...base, status: 'disabled', reason: '已在设置中停用' });
         continue;
       }
       const missing = rule.needs.filter((e) => !presence.get(e));
@@ -173,7 +187,7 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
       if (missing.length || (any.length && !any.some((e) => presence.get(e)))) {
         const reasons = missing.length ? [missingReason(missing)] : [];
         if (any.length && !any.some((e) => presence.get(e))) reasons.push(missingAnyReason(any));
-        reports.push({ ...base, status: 'skipped', reason: reasons.join('；') });
+        report({ ...base, status: 'skipped', reason: reasons.join('；') });
         continue;
       }
       const r0 = performance.now();
@@ -190,10 +204,11 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
           findings.push(rec);
           n++;
         }
-        reports.push({ ...base, status: 'ran', clues: n, ms: Math.round(performance.now() - r0) });
+        report({ ...base, status: 'ran', clues: n, ms: Math.round(performance.now() - r0) });
       } catch (e) {
-        const msg = ((e as Error).message ?? String(e)).split('\n')[0];
-        reports.push({ ...base, status: 'failed', reason: `执行出错：${msg}`, ms: Math.round(performance.now() - r0) });
+        // The message may quote SQL literals: scrubbed like any logged text before it is stored or logged.
+        const msg = scrubText(((e as Error).message ?? String(e)).split('\n')[0]!);
+        report({ ...base, status: 'failed', reason: `执行出错：${msg}`, ms: Math.round(performance.now() - r0) });
       }
     }
     const ran = reports.filter((r) => r.status === 'ran').map((r) => r.id);
@@ -208,8 +223,14 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
       newClues: inserted,
       deactivated,
     });
-    return { runId, rules: reports, findings, newClues: inserted, deactivated, ms: Math.round(performance.now() - t0) };
+    const ms = Math.round(performance.now() - t0);
+    logger.info(
+      { event: 'screening.end', run_id: runId, ran: ran.length, skipped: count('skipped'), disabled: count('disabled'), failed: count('failed'), clues: findings.length, new_clues: inserted, deactivated, ms },
+      '筛查结束',
+    );
+    return { runId, rules: reports, findings, newClues: inserted, deactivated, ms };
   } catch (e) {
+    logger.error({ event: 'screening.error', run_id: runId, error: scrubText(String((e as Error).message ?? e)), ms: Math.round(performance.now() - t0) }, '筛查中止');
     const count = (s: RuleStatus) => reports.filter((r) => r.status === s).length;
     await finishRun(
       db,

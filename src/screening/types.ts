@@ -6,31 +6,11 @@
 import type { EntityName } from '../dataset/entities.ts';
 import type { Db, Row } from '../store/db.ts';
 import type { SqlDialect } from '../store/dialect.ts';
+import type { Finding, ParamDef, ParamValue, Ref, Severity, SubjectType } from '../domain/model.ts';
 
-export type SubjectType = 'person' | 'institution' | 'class' | 'claim' | 'exam' | 'certificate' | 'device' | 'ad' | 'listing';
-export type Severity = 'high' | 'medium' | 'low';
+// The shared vocabulary lives in src/domain/model.ts; re-exported here for rule authors.
+export type { Finding, ParamDef, ParamValue, Ref, Severity, SubjectType };
 export type RuleFamily = 'training' | 'online' | 'evaluation' | 'ads';
-
-export interface Ref {
-  type: SubjectType;
-  id: string;
-}
-
-export type ParamValue = number | string | boolean;
-
-export interface ParamDef {
-  name: string;
-  default: ParamValue;
-  /** Chinese description, with unit, for docs and settings errors. */
-  description: string;
-  min?: number;
-  max?: number;
-  /**
-   * Extra check of a configured value at start (settings file, --set): return a Chinese
-   * explanation when the value is unusable (e.g. a condition table that does not parse).
-   */
-  validate?: (value: ParamValue) => string | undefined;
-}
 
 export type Params = Record<string, ParamValue>;
 
@@ -39,22 +19,6 @@ export interface RuleContext {
   d: SqlDialect;
   /** Effective parameters: defaults overridden by settings and --set. */
   params: Params;
-}
-
-/** One clue's content, as a rule produces it (the engine adds identity, runs, state). */
-export interface Finding {
-  subject: Ref;
-  /** 0..1, how strong the signal is (e.g. how far past the threshold). */
-  score: number;
-  region_code: string | null;
-  institution_id: string | null;
-  /** One Chinese sentence with the concrete facts: who, which classes/exams, when, how much. */
-  summary: string;
-  /** Structured, bounded evidence: the triggering rows (ids, times, places, amounts). */
-  evidence: Record<string, unknown>;
-  related: Ref[];
-  /** Overrides the rule's default severity for this finding. */
-  severity?: Severity;
 }
 
 interface RuleMeta {
@@ -72,6 +36,14 @@ interface RuleMeta {
    * tables); if none is, the rule is skipped. Checked in addition to `needs`.
    */
   needsAny?: EntityName[];
+  /**
+   * Entities the rule reads when present but does not need: lookups that attach a region,
+   * institution or date to the rows of `needs`/`needsAny`, or the input of one of several
+   * sub-checks. When absent the rule still runs; those fields stay null or that sub-check
+   * finds nothing. Every table a rule reads is in `needs`, `needsAny` or `optional`
+   * (checked mechanically by rules/needs.test.ts).
+   */
+  optional?: EntityName[];
   params: ParamDef[];
   /** What it flags, in Chinese (one or two sentences; goes to docs/RULES.md). */
   description: string;

@@ -12,7 +12,7 @@
 import { scanText, type Hit, type RuleId, type ScanKind, type Severity } from '../../text/scan.ts';
 import type { Row } from '../../store/db.ts';
 import type { Finding, Rule, RuleContext } from '../types.ts';
-import { clamp01, refs, str } from './util.ts';
+import { clamp01, refs, str } from '../kit/index.ts';
 
 /** Rows read per query: bounds memory on large advert tables. */
 const PAGE = 2000;
@@ -157,7 +157,10 @@ function adRule(
     ...meta,
     family: 'ads',
     subject: 'ad',
-    needs: ['ads'],
+    // AD-TERMS judges 'not a registered evaluation institution': without institutions every
+    // publisher would look unregistered, so it needs them; the others only look up the publisher.
+    needs: onlyUnregistered ? ['ads', 'institutions'] : ['ads'],
+    ...(onlyUnregistered ? {} : { optional: ['institutions' as const] }),
     params: [],
     kind: 'code',
     async run(ctx) {

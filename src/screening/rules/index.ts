@@ -1,6 +1,6 @@
 import type { Rule } from '../types.ts';
 import { AD_RULES } from './ads.ts';
-import { EVALUATION_RULES } from './evaluation.ts';
+import { EVALUATION_RULES } from './evaluation/index.ts';
 import { ONLINE_RULES } from './online.ts';
 import { TRAINING_RULES } from './training.ts';
 

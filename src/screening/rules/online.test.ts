@@ -6,7 +6,7 @@ import { ENGINES, freshStore, type TestStore } from '../../store/testing.ts';
 import { evaluateRule, resolveParams } from '../evaluate.ts';
 import type { Finding, Rule } from '../types.ts';
 import { ONLINE_RULES } from './online.ts';
-import { maskId } from './util.ts';
+import { maskId } from '../kit/index.ts';
 
 const rule = (id: string): Rule => ONLINE_RULES.find((r) => r.id === id)!;
 

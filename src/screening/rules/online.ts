@@ -24,7 +24,7 @@
  * hash and raw text columns, SHA-256 (≈ 8 s of CPU), and the sort on ("at", event_id).
  */
 import type { Row } from '../../store/db.ts';
-import { maskId } from './util.ts';
+import { maskId } from '../kit/index.ts';
 import { MAX_EVIDENCE_ROWS, type Finding, type ParamDef, type Ref, type Rule, type RuleContext } from '../types.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -281,6 +281,7 @@ const ON_NO_VERIFY: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [FACE_PARAM, GAP_PARAM],
   description:
     '登录会话中有学习记录（心跳、进度）却没有通过的人脸核验，或人脸核验失败后继续学习且其后没有再次通过核验（实名实人缺失）。',
@@ -345,6 +346,7 @@ const ON_CONCURRENT: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'min_overlap_minutes', default: 5, description: '两台设备或两个课件同时活动的最短重叠时长（分钟）', min: 0 },
     GAP_PARAM,
@@ -406,6 +408,7 @@ const ON_DEVICE_FARM: Rule = {
   subject: 'device',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [{ name: 'min_people_per_day', default: 5, description: '同一设备编号或IP一天内学习的不同学员数下限（人）', min: 2 }],
   description: '同一设备编号或同一IP地址在同一天被多名不同学员用于线上学习，疑似刷课工作室代刷。',
   kind: 'code',
@@ -470,6 +473,7 @@ const ON_SPEED: Rule = {
   subject: 'person',
   severity: 'medium',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'max_speed_ratio', default: 1.5, description: '播放进度推进与实际经过时间之比的上限（倍）', min: 1 },
     { name: 'max_daily_hours', default: 12, description: '一天内线上学习时长上限（小时）', min: 0, max: 24 },
@@ -570,6 +574,7 @@ const ON_BOT: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'min_heartbeats', default: 100, description: '判断所需的一个登录会话内最少心跳数（条）', min: 3 },
     { name: 'max_stddev_seconds', default: 0.5, description: '相邻心跳间隔标准差的上限（秒），低于此值视为机器行为', min: 0 },
@@ -624,6 +629,7 @@ const ON_TAMPER: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [],
   description: '线上学习记录的哈希与按规定重新计算的结果不符，或前一哈希与上一条记录的哈希不一致，记录可能被篡改、删除或插入。',
   kind: 'code',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { classRow, insert, run, useStore } from './testkit.ts';
+import { classRow, insert, run, useStore } from '../../kit/testkit.ts';
 import { ATTENDANCE_RULES } from './attendance.ts';
 
 const byId = Object.fromEntries(ATTENDANCE_RULES.map((r) => [r.id, r]));
@@ -155,7 +155,7 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
 
   it('TR-HOURS: 9 h of 10 standard passes, 8 h 59 min flags; completed hours above attended (midnight session) flag; at equality not', async () => {
     await insert(s.db, 'projects', [{ project_id: 'P1', name: '项目', standard_hours: 10, subsidy_per_person: 100000, catalog_from: '2020-01-01' }]);
-    await insert(s.db, 'classes', [cls('C1', 'I1'), cls('C2', 'I2'), cls('C3', 'I1')]);
+    await insert(s.db, 'classes', [cls('C1', 'I1'), cls('C2', 'I2')]);
     await insert(s.db, 'sessions', [
       ses('S1', 'C1', '2023-08-02 20:00:00', '2023-08-03 01:00:00'),
       ses('S2', 'C1', '2023-08-03 09:00:00', '2023-08-03 13:00:00'),
@@ -173,7 +173,6 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
       { class_id: 'C1', id_number: 'B', completed_hours: 5.5 },
       { class_id: 'C1', id_number: 'C', completed_hours: 5 },
       { class_id: 'C1', id_number: 'D', completed_hours: null },
-      { class_id: 'C3', id_number: 'E', completed_hours: 9 }, // class without sessions is not judged
     ]);
     const f = await run(s.db, HOURS);
     expect(f.map((x) => x.subject.id)).toEqual(['C1', 'C2']);
@@ -183,5 +182,33 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
     expect(f[1]!.evidence).toMatchObject({ short: true, enrollments_over: 0, delivered_hours: 8.98 });
     expect(f[1]!.summary).toContain('2 个课次合计 9 学时，低于项目标准学时 10 的 90%'); // 8.98 h rounds to 9 in the sentence
     expect(f[1]!.score).toBeGreaterThan(0.5);
+  });
+
+  it('TR-HOURS: an offline or blended class without any session row delivered 0 hours (ghost class); online classes are not judged', async () => {
+    await insert(s.db, 'projects', [
+      { project_id: 'P1', name: '项目', standard_hours: 10, subsidy_per_person: 100000, catalog_from: '2020-01-01' },
+      { project_id: 'P0', name: '无标准学时', standard_hours: null, subsidy_per_person: 100000, catalog_from: '2020-01-01' },
+    ]);
+    await insert(s.db, 'classes', [
+      cls('G1', 'I1'), // offline, no sessions, enrolled with completed hours
+      cls('G2', 'I2', { mode: 'blended' }), // blended, no sessions, nobody enrolled
+      cls('G3', 'I1', { mode: 'online' }), // online: the ON rules' concern
+      cls('G4', 'I1', { project_id: 'P0' }), // no standard hours and nobody enrolled: nothing to compare
+      cls('OK', 'I2'),
+    ]);
+    await insert(s.db, 'sessions', [ses('S1', 'OK', '2023-08-02 08:00:00', '2023-08-02 18:00:00')]);
+    await insert(s.db, 'attendance', [att('S1', 'B', '2023-08-02 07:55:00')]);
+    await insert(s.db, 'enrollments', [
+      { class_id: 'G1', id_number: 'A', completed_hours: 9 },
+      { class_id: 'G3', id_number: 'A', completed_hours: 9 },
+      { class_id: 'OK', id_number: 'B', completed_hours: 10 },
+    ]);
+    const f = await run(s.db, HOURS);
+    expect(f.map((x) => x.subject.id)).toEqual(['G1', 'G2']);
+    expect(f[0]!.evidence).toMatchObject({ short: true, no_sessions: true, sessions: 0, delivered_hours: 0, enrollments_over: 1 });
+    expect(f[0]!.summary).toContain('没有任何课次记录（实际授课 0 学时，项目标准学时 10）');
+    expect(f[0]!.score).toBe(1);
+    expect(f[1]!.evidence).toMatchObject({ short: true, no_sessions: true, enrollments_over: 0 });
+    expect(f[1]!.region_code).toBe('440105');
   });
 });

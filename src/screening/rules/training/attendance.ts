@@ -4,13 +4,9 @@
  * province), so every query is one or two set-based passes: aggregates and window
  * functions, no all-pairs joins over attendance.
  */
-import type { Row } from '../../../store/db.ts';
-import type { CodeRule, Finding, Rule, RuleContext } from '../../types.ts';
-import { listIds, maskId, minute, num, onePass, p, param, pct, refs, scoreAbove, scoreBelow, str, timeRange } from '../util.ts';
+import type { CodeRule, Rule, RuleContext } from '../../types.ts';
+import { classPairsCte, CLASS_REGION as REGION, JUDGED_MODES, listIds, maskId, minute, num, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, sample, scoreAbove, scoreBelow, str } from '../../kit/index.ts';
 
-const REGION = 'COALESCE(c.region_code, i.region_code)';
-const sample = (ev: Row[], keys: string[], n = 20) =>
-  ev.slice(0, n).map((e) => Object.fromEntries(keys.filter((k) => k in e).map((k) => [k, e[k]])));
 
 /**
  * TR-OVERLAP. Pairs of sessions of *different classes* (same institution or not: a person
@@ -33,84 +29,7 @@ function overlapPairs(ctx: RuleContext): string {
     SELECT DISTINCT x.id_number, x.class_id
       FROM span x JOIN span y ON y.id_number = x.id_number AND y.class_id <> x.class_id AND x.f < y.t AND y.f < x.t),
   ca AS MATERIALIZED (SELECT a.* FROM a JOIN cp ON cp.id_number = a.id_number AND cp.class_id = a.class_id),
-  ${pairsCte(ctx, 'ca')},
-  px AS MATERIALIZED (
-    SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
-           COALESCE(c2.region_code, i2.region_code) AS region_2,
-           row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
-      FROM pairs LEFT JOIN classes c1 ON c1.class_id = pairs.class_1 LEFT JOIN classes c2 ON c2.class_id = pairs.class_2
-      LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
-}
-
-/**
- * `pairs AS (…)`: overlapping session pairs of different classes among the rows of CTE
- * `src` (id_number, session_id, class_id, starts_at, ends_at). Overlapping sessions share
- * a calendar day, so the join is an equi-join on (person, day) — each session is expanded
- * to its start and end day — instead of pairing all of a person's sessions (a person or
- * teacher with hundreds of sessions would make that quadratic). Sessions spanning more than
- * two days are also compared with sessions starting on their middle days (rare, small).
- */
-export function pairsCte(ctx: RuleContext, src: string): string {
-  const { d } = ctx;
-  const secs = 60 * p(ctx, 'min_overlap_minutes');
-  const pairCols = `x.id_number, x.session_id AS session_1, x.class_id AS class_1, x.starts_at AS starts_1, x.ends_at AS ends_1,
-           y.session_id AS session_2, y.class_id AS class_2, y.starts_at AS starts_2, y.ends_at AS ends_2,
-           GREATEST(x.starts_at, y.starts_at) AS overlap_from, LEAST(x.ends_at, y.ends_at) AS overlap_to`;
-  const cond = `y.id_number = x.id_number AND y.class_id <> x.class_id
-       AND (x.starts_at < y.starts_at OR (x.starts_at = y.starts_at AND x.session_id < y.session_id))
-       AND y.starts_at < x.ends_at`;
-  const enough = `${d.epoch('LEAST(x.ends_at, y.ends_at)')} - ${d.epoch('GREATEST(x.starts_at, y.starts_at)')} >= ${secs}`;
-  return `xd AS (
-    SELECT ${src}.*, CAST(starts_at AS DATE) AS day FROM ${src}
-    UNION ALL
-    SELECT ${src}.*, CAST(ends_at AS DATE) FROM ${src} WHERE CAST(ends_at AS DATE) <> CAST(starts_at AS DATE)),
-  pairs AS (
-    SELECT ${pairCols}
-      FROM xd x JOIN ${src} y ON y.id_number = x.id_number AND CAST(y.starts_at AS DATE) = x.day AND ${cond}
-     WHERE ${enough}
-    UNION ALL
-    SELECT ${pairCols}
-      FROM ${src} x JOIN ${src} y ON ${cond}
-       AND CAST(y.starts_at AS DATE) > CAST(x.starts_at AS DATE) AND CAST(y.starts_at AS DATE) < CAST(x.ends_at AS DATE)
-     WHERE ${d.daysBetween('CAST(x.ends_at AS DATE)', 'CAST(x.starts_at AS DATE)')} >= 2 AND ${enough})`;
-}
-
-/** Per-subject aggregate of `px` plus its first pairs as evidence (shared by TR-OVERLAP and TR-TEACHER-CLASH). */
-export const PAIRS_SELECT = `,
-  agg AS (
-    SELECT id_number AS subject_id, count(*) AS n_pairs,
-           max(CASE WHEN rn = 1 THEN class_1 END) AS class_1, max(CASE WHEN rn = 1 THEN class_2 END) AS class_2,
-           max(CASE WHEN rn = 1 THEN overlap_from END) AS overlap_from, max(CASE WHEN rn = 1 THEN overlap_to END) AS overlap_to,
-           max(CASE WHEN rn = 1 THEN institution_2 END) AS institution_id, max(CASE WHEN rn = 1 THEN region_2 END) AS region_code,
-           count(*) FILTER (WHERE institution_1 <> institution_2) AS n_cross_institution
-      FROM px GROUP BY id_number)
-  SELECT agg.*, px.session_1 AS e_session_1, px.class_1 AS e_class_1, px.institution_1 AS e_institution_1,
-         px.starts_1 AS e_starts_1, px.ends_1 AS e_ends_1, px.session_2 AS e_session_2, px.class_2 AS e_class_2,
-         px.institution_2 AS e_institution_2, px.starts_2 AS e_starts_2, px.ends_2 AS e_ends_2,
-         px.overlap_from AS e_overlap_from, px.overlap_to AS e_overlap_to, px.rn AS e_rn
-    FROM agg JOIN px ON px.id_number = agg.subject_id AND px.rn <= 50
-   ORDER BY agg.subject_id, px.rn`;
-
-/**
- * The clue of a person found in overlapping session pairs of different classes (TR-OVERLAP's
- * trainee, TR-TEACHER-CLASH's teacher), from a PAIRS_SELECT row and its pair rows.
- * `base` is the score of one pair within one institution; more pairs and a second
- * institution raise it.
- */
-export function overlapPairFinding(row: Row, ev: Row[], base: number, who: string): Finding {
-  const n = Number(row.n_pairs);
-  return {
-    subject: { type: 'person', id: String(row.subject_id) },
-    score: Math.min(1, Number((base + 0.05 * (n - 1) + (Number(row.n_cross_institution) > 0 ? 0.1 : 0)).toFixed(4))),
-    region_code: str(row.region_code),
-    institution_id: str(row.institution_id),
-    summary: `${who}（${row.class_1} 与 ${row.class_2}，${timeRange(row.overlap_from, row.overlap_to)}）${n > 1 ? `，共 ${n} 对重叠课次` : ''}`,
-    evidence: { pairs: n, rows: ev.map(({ subject_id: _s, ...r }) => r) },
-    related: refs(
-      ['class', ev.flatMap((e) => [e.class_1, e.class_2])],
-      ['institution', ev.flatMap((e) => [e.institution_1, e.institution_2])],
-    ),
-  };
+  ${classPairsCte(ctx, 'ca')}`;
 }
 
 const OVERLAP: CodeRule = onePass({
@@ -120,6 +39,7 @@ const OVERLAP: CodeRule = onePass({
   subject: 'person',
   severity: 'high',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一人员在两个不同培训班、时间重叠的课次中都有签到记录（分身参训、冒名签到）。',
   query: (ctx) => overlapPairs(ctx) + PAIRS_SELECT,
@@ -167,6 +87,7 @@ const BULK_SIGNIN: CodeRule = onePass({
   subject: 'class',
   severity: 'high',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('same_second_min', 10, '同一课次同一秒内签到人数下限（人）', 2),
     param('per_device_min', 10, '同一课次同一设备签到人数下限（人）', 2),
@@ -233,6 +154,7 @@ const NO_FACE: CodeRule = onePass({
   subject: 'class',
   severity: 'medium',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('max_share', 0.3, '未经生物特征核验（或人脸比对分过低）的签到占比上限（比例，0.3 即 30%）', 0, 1),
     param('min_face_score', 0.6, '人脸比对通过的最低分（0–1）', 0, 1),
@@ -305,6 +227,7 @@ const SIGNIN_OUTSIDE: CodeRule = onePass({
   subject: 'class',
   severity: 'medium',
   needs: ['attendance', 'sessions'],
+  optional: ['classes', 'institutions'],
   params: [
     param('early_minutes', 30, '允许提前签到的时长（分钟，早于开始时间减此值为异常）', 0),
     param('max_km', 5, '签到位置距培训地点的最大距离（公里）', 0),
@@ -338,18 +261,22 @@ const SIGNIN_OUTSIDE: CodeRule = onePass({
 });
 
 /**
- * TR-HOURS. Judges classes that have sessions. (a) delivered hours = sum of session
- * durations (sessions spanning midnight count fully) below `min_share` of the project's
- * standard_hours; (b) an enrollment whose completed_hours exceeds the summed duration of
- * the sessions that person signed in to in that class (no attendance at all = 0 hours).
- * A small tolerance (0.01 h) absorbs rounding in exported hours.
+ * TR-HOURS. Judges classes whose mode is `offline` or `blended` (online classes are the ON
+ * rules' concern). (a) delivered hours = sum of session durations (sessions spanning
+ * midnight count fully) below `min_share` of the project's standard_hours — a class with no
+ * session rows at all delivered 0 hours (a ghost class, RULES.md); (b) an enrollment whose
+ * completed_hours exceeds the summed duration of the sessions that person signed in to in
+ * that class (no attendance at all = 0 hours). A small tolerance (0.01 h) absorbs rounding
+ * in exported hours. Skipped (needs) when sessions or attendance are absent from the dataset.
  */
 function hoursQuery(ctx: RuleContext): string {
   const { d } = ctx;
   const dur = `(${d.epoch('s.ends_at')} - ${d.epoch('s.starts_at')}) / 3600.0`;
   return `
   WITH delivered AS MATERIALIZED (
-    SELECT s.class_id, sum(${dur}) AS hours, count(*) AS n_sessions FROM sessions s GROUP BY s.class_id),
+    SELECT c.class_id, COALESCE(sum(${dur}), 0) AS hours, count(s.session_id) AS n_sessions
+      FROM classes c LEFT JOIN sessions s ON s.class_id = c.class_id
+     WHERE c.mode IN ${JUDGED_MODES} GROUP BY c.class_id),
   attended AS (
     SELECT s.class_id, a.id_number, sum(${dur}) AS hours
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
@@ -379,15 +306,22 @@ const HOURS: CodeRule = onePass({
   family: 'training',
   subject: 'class',
   severity: 'high',
-  needs: ['sessions', 'classes', 'projects'],
+  needs: ['sessions', 'attendance', 'classes', 'projects'],
+  optional: ['enrollments', 'institutions'],
   params: [param('min_share', 0.9, '实际授课学时占项目标准学时的最低比例（0.9 即 90%）', 0, 1)],
-  description: '课次时长合计低于项目标准学时的90%，或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
+  description: '线下或线上线下混合培训班的课次时长合计低于项目标准学时的90%（没有任何课次记录的培训班按0学时计），或学员名单中的结业学时超过其签到课次时长合计的培训班（缩短学时、虚报学时）。',
   query: hoursQuery,
   finding(row, ev, ctx) {
     const std = Number(row.standard_hours);
     const delivered = Number(row.delivered_hours);
     const parts: string[] = [];
-    if (Number(row.short)) parts.push(`${row.n_sessions} 个课次合计 ${num(delivered)} 学时，低于项目标准学时 ${num(std)} 的 ${pct(p(ctx, 'min_share'))}`);
+    const ghost = Number(row.n_sessions) === 0;
+    if (Number(row.short))
+      parts.push(
+        ghost
+          ? `没有任何课次记录（实际授课 0 学时，项目标准学时 ${num(std)}），疑似虚假开班`
+          : `${row.n_sessions} 个课次合计 ${num(delivered)} 学时，低于项目标准学时 ${num(std)} 的 ${pct(p(ctx, 'min_share'))}`,
+      );
     if (Number(row.n_over)) {
       const e = ev[0];
       parts.push(`${row.n_over} 名学员的结业学时超过其签到课次时长${e ? `（如 ${maskId(e.id_number)} 结业 ${num(e.completed_hours)} 学时、签到仅 ${num(e.attended_hours)} 学时）` : ''}`);
@@ -405,6 +339,7 @@ const HOURS: CodeRule = onePass({
         sessions: row.n_sessions,
         standard_hours: std,
         short: !!Number(row.short),
+        no_sessions: ghost,
         enrollments_over: row.n_over,
         rows: ev.map((e) => ({ id_number: e.id_number, completed_hours: e.completed_hours, attended_hours: Number(num(e.attended_hours, 2)) })),
       },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { insert, run, truncateAll } from '../../kit/testkit.ts';
 import { CATALOG_RULES } from './catalog.ts';
 
 const byId = Object.fromEntries(CATALOG_RULES.map((r) => [r.id, r]));

@@ -2,7 +2,7 @@
  * Training rules on what may be subsidised at all: TR-CATALOG, TR-LOW-YIELD.
  */
 import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, p, param, pct, refs, scoreBelow, str, yuan } from '../util.ts';
+import { listIds, p, param, pct, refs, scoreBelow, str, yuan } from '../../kit/index.ts';
 
 /**
  * TR-CATALOG. A class is subsidised when it has a claim that is not rejected. Judged on
@@ -121,6 +121,8 @@ const LOW_YIELD: SqlRule = {
   subject: 'institution',
   severity: 'medium',
   needs: ['classes', 'projects'],
+  needsAny: ['enrollments', 'claims'],
+  optional: ['institutions'],
   params: [
     param('min_rate', 0.3, '就业技能培训结业学员的最低就业率（0.3 即 30%）', 0, 1),
     param('min_completers', 50, '计算就业率所需的最少结业人数（人）', 1),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { insert, run, useStore } from './testkit.ts';
+import { insert, run, useStore } from '../../kit/testkit.ts';
 import { CLAIM_RULES } from './claims.ts';
 
 const byId = Object.fromEntries(CLAIM_RULES.map((r) => [r.id, r]));
@@ -47,6 +47,32 @@ describe.each(ENGINES)('training claim rules on %s', (engine) => {
     expect(f[0]!.summary).toContain('2,000.00元');
     expect(f[0]!.institution_id).toBe('I1');
     expect((await run(s.db, ATT, { min_rate: 0.81 })).map((x) => (x.evidence.rows as unknown[]).length)).toEqual([3]);
+  });
+
+  it('TR-CLAIM-ATTENDANCE: everyone claimed for an offline or blended class without any session row attended 0 % (ghost class); online not judged', async () => {
+    await insert(s.db, 'classes', [
+      { class_id: 'G1', institution_id: 'I1', project_id: 'P1', mode: 'blended', start_date: '2023-07-01', end_date: '2023-07-20', planned_hours: 10 },
+      { class_id: 'G2', institution_id: 'I2', project_id: 'P1', mode: 'online', start_date: '2023-07-01', end_date: '2023-07-20', planned_hours: 10 },
+    ]);
+    await insert(s.db, 'claims', [
+      { claim_id: 'K1', institution_id: 'I1', class_id: 'G1', submitted_on: '2023-07-25', amount: 200000 },
+      { claim_id: 'K2', institution_id: 'I2', class_id: 'G2', submitted_on: '2023-07-25', amount: 100000 },
+      { claim_id: 'K3', institution_id: 'I1', class_id: 'C1', submitted_on: '2023-07-25', amount: 100000 }, // offline C1 has no sessions either
+      { claim_id: 'K4', institution_id: 'I1', class_id: 'G1', submitted_on: '2023-07-25', amount: 100000, status: 'rejected' },
+    ]);
+    await insert(s.db, 'claim_items', [
+      { claim_id: 'K1', id_number: 'A', amount: 100000 },
+      { claim_id: 'K1', id_number: 'B', amount: 100000 },
+      { claim_id: 'K2', id_number: 'X', amount: 100000 },
+      { claim_id: 'K3', id_number: 'Y', amount: 100000 },
+      { claim_id: 'K4', id_number: 'Z', amount: 100000 },
+    ]);
+    const f = await run(s.db, ATT);
+    expect(f.map((x) => x.subject.id)).toEqual(['K1', 'K3']);
+    expect(f[0]!.evidence).toMatchObject({ items: 2, low_items: 2, low_amount_fen: 200000 });
+    expect((f[0]!.evidence.rows as { rate: number; sessions: number }[]).map((r) => [r.rate, r.sessions])).toEqual([[0, 0], [0, 0]]);
+    expect(f[0]!.summary).toContain('该班没有任何课次记录，出勤率按 0 计');
+    expect(f[0]!.score).toBe(1);
   });
 
   it('TR-CLAIM-AMOUNT: each sub-condition at and past its edge', async () => {

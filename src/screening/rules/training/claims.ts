@@ -4,19 +4,21 @@
  * the department has already acted on them.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskId, onePass, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../util.ts';
+import { CLASS_REGION as REGION, JUDGED_MODES, listIds, maskId, NOT_REJECTED, onePass, p, param, pct, refs, scoreBelow, scoreCount, str, yuan } from '../../kit/index.ts';
 
-const NOT_REJECTED = `(cl.status IS NULL OR cl.status <> 'rejected')`;
-const REGION = 'COALESCE(c.region_code, i.region_code)';
 
 /**
- * TR-CLAIM-ATTENDANCE. Rate = sessions of the claim's class the person signed in to /
- * all sessions of that class; classes without sessions (online) are not judged here.
- * A claimed person with no attendance at all has rate 0.
+ * TR-CLAIM-ATTENDANCE. Judges claims for classes whose mode is `offline` or `blended`.
+ * Rate = sessions of the claim's class the person signed in to / all sessions of that
+ * class. A claimed person with no attendance at all has rate 0, and so has everyone claimed
+ * for a class with no session rows at all (a ghost class: 0 % attended, RULES.md).
  */
 function lowQuery(ctx: RuleContext): string {
   return `
-  WITH ns AS MATERIALIZED (SELECT class_id, count(*) AS n_sessions FROM sessions GROUP BY class_id),
+  WITH ns AS MATERIALIZED (
+    SELECT c.class_id, count(s.session_id) AS n_sessions
+      FROM classes c LEFT JOIN sessions s ON s.class_id = c.class_id
+     WHERE c.mode IN ${JUDGED_MODES} GROUP BY c.class_id),
   items AS (
     SELECT ci.claim_id, ci.id_number, ci.amount AS item_amount, cl.class_id
       FROM claim_items ci JOIN claims cl ON cl.claim_id = ci.claim_id
@@ -25,11 +27,11 @@ function lowQuery(ctx: RuleContext): string {
     SELECT s.class_id, a.id_number, count(*) AS n
       FROM attendance a JOIN sessions s ON s.session_id = a.session_id GROUP BY s.class_id, a.id_number),
   low AS MATERIALIZED (
-    SELECT items.*, ns.n_sessions, COALESCE(att.n, 0) AS attended, 1.0 * COALESCE(att.n, 0) / ns.n_sessions AS rate,
-           row_number() OVER (PARTITION BY items.claim_id ORDER BY 1.0 * COALESCE(att.n, 0) / ns.n_sessions, items.id_number) AS rn
+    SELECT items.*, ns.n_sessions, COALESCE(att.n, 0) AS attended, CASE WHEN ns.n_sessions = 0 THEN 0.0 ELSE 1.0 * COALESCE(att.n, 0) / ns.n_sessions END AS rate,
+           row_number() OVER (PARTITION BY items.claim_id ORDER BY CASE WHEN ns.n_sessions = 0 THEN 0.0 ELSE 1.0 * COALESCE(att.n, 0) / ns.n_sessions END, items.id_number) AS rn
       FROM items JOIN ns ON ns.class_id = items.class_id
       LEFT JOIN att ON att.class_id = items.class_id AND att.id_number = items.id_number
-     WHERE 1.0 * COALESCE(att.n, 0) / ns.n_sessions < ${p(ctx, 'min_rate')}),
+     WHERE CASE WHEN ns.n_sessions = 0 THEN 0.0 ELSE 1.0 * COALESCE(att.n, 0) / ns.n_sessions END < ${p(ctx, 'min_rate')}),
   agg AS (SELECT claim_id, count(*) AS n_low, sum(item_amount) AS low_amount, min(rate) AS min_rate, max(n_sessions) AS n_sessions
             FROM low GROUP BY claim_id),
   tot AS (SELECT claim_id, count(*) AS n_items FROM claim_items GROUP BY claim_id),
@@ -49,9 +51,10 @@ const CLAIM_ATTENDANCE: CodeRule = onePass({
   family: 'training',
   subject: 'claim',
   severity: 'high',
-  needs: ['claims', 'claim_items', 'sessions', 'attendance'],
+  needs: ['claims', 'claim_items', 'classes', 'sessions', 'attendance'],
+  optional: ['institutions'],
   params: [param('min_rate', 0.8, '申领补贴人员在该班的最低出勤率（签到课次/全部课次，0.8 即 80%）', 0, 1)],
-  description: '补贴申领明细中，有人员在该培训班的出勤率（签到课次占全部课次）低于80%。',
+  description: '线下或线上线下混合培训班的补贴申领明细中，有人员在该班的出勤率（签到课次占全部课次）低于80%；没有任何课次记录的培训班，申领人员出勤率按0计。',
   query: lowQuery,
   finding(row, ev, ctx) {
     const e = ev[0];
@@ -60,7 +63,7 @@ const CLAIM_ATTENDANCE: CodeRule = onePass({
       score: Number(Math.max(scoreBelow(Number(row.min_rate), p(ctx, 'min_rate')), Math.min(1, 0.5 + Number(row.n_low) / Number(row.n_items) / 2)).toFixed(4)),
       region_code: str(row.region_code),
       institution_id: str(row.institution_id),
-      summary: `补贴申领 ${row.subject_id}（培训班 ${row.class_id}）的 ${row.n_items} 名人员中有 ${row.n_low} 人出勤率低于 ${pct(p(ctx, 'min_rate'))}，涉及补贴 ${yuan(row.low_amount)}${e ? `（如 ${maskId(e.id_number)} 仅签到 ${e.attended}/${e.n_sessions} 个课次）` : ''}`,
+      summary: `补贴申领 ${row.subject_id}（培训班 ${row.class_id}）的 ${row.n_items} 名人员中有 ${row.n_low} 人出勤率低于 ${pct(p(ctx, 'min_rate'))}，涉及补贴 ${yuan(row.low_amount)}${e ? `（${Number(row.n_sessions) === 0 ? '该班没有任何课次记录，出勤率按 0 计' : `如 ${maskId(e.id_number)} 仅签到 ${e.attended}/${e.n_sessions} 个课次`}）` : ''}`,
       evidence: {
         class_id: row.class_id,
         items: row.n_items,
@@ -115,6 +118,7 @@ const CLAIM_AMOUNT: SqlRule = {
   subject: 'claim',
   severity: 'high',
   needs: ['claims', 'claim_items', 'classes', 'projects'],
+  optional: ['institutions'],
   params: [],
   description:
     '申领金额超过补贴标准×申领人数、明细金额合计与申领金额不符、培训班结业前即提交申领，或同一培训班同一人员被再次申领。',
@@ -189,6 +193,7 @@ const PAYEE: SqlRule = {
   subject: 'claim',
   severity: 'high',
   needs: ['payments', 'claims', 'institutions'],
+  optional: ['classes'],
   params: [],
   description: '补贴资金拨付的收款账号或户名与培训机构登记的收款账号、户名不一致。',
   detect: () => `${payeeRows}

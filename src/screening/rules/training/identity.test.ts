@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { idCheckChar, makeIdNumber } from '../../../ids/index.ts';
 import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { insert, run, truncateAll } from '../../kit/testkit.ts';
 import { IDENTITY_RULES } from './identity.ts';
 
 const [ID_INVALID, DECEASED, AGE] = IDENTITY_RULES as [typeof IDENTITY_RULES[0], typeof IDENTITY_RULES[0], typeof IDENTITY_RULES[0]];

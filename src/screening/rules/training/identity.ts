@@ -5,7 +5,7 @@ import { ageAt, parseIdNumber, type IdInvalidReason } from '../../../ids/index.t
 import type { Row } from '../../../store/db.ts';
 import type { CodeRule, Finding, Rule, RuleContext, SqlRule } from '../../types.ts';
 import { MAX_EVIDENCE_ROWS } from '../../types.ts';
-import { listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../util.ts';
+import { CLASS_REGION, listIds, maskId, p, param, refs, scoreCount, sqlStr, str } from '../../kit/index.ts';
 
 const REASON_ZH: Record<IdInvalidReason, string> = {
   format: '格式错误',
@@ -23,7 +23,7 @@ const SOURCE_ZH: Record<string, string> = {
 };
 
 /** `region_code` of a class: its own, else its institution's. */
-const CLASS_REGION = 'COALESCE(c.region_code, i.region_code)';
+
 
 /** Split a list into chunks (for literal VALUES lists). */
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -49,6 +49,7 @@ const ID_INVALID: CodeRule = {
   severity: 'medium',
   needs: [],
   needsAny: ['enrollments', 'attendance', 'claim_items', 'exam_results'],
+  optional: ['classes', 'sessions', 'claims', 'exams', 'institutions'],
   params: [],
   description:
     '学员名单、考勤、补贴申领明细或考试成绩中出现不符合GB 11643的证件号码（校验码错误、出生日期不存在或晚于当前、省级代码不存在）。港澳台居民居住证与合法的15位旧号码视为有效。',
@@ -181,6 +182,8 @@ const DECEASED: SqlRule = {
   subject: 'person',
   severity: 'high',
   needs: ['persons'],
+  needsAny: ['enrollments', 'attendance', 'claim_items', 'exam_results'],
+  optional: ['classes', 'sessions', 'claims', 'exams', 'institutions'],
   params: [],
   description: '死亡日期早于其参加的培训班开班、考勤签到、列有其名的补贴申领提交或其参加的考试的人员（“死人”参训冒领）。',
   detect: () => `${deceasedEvents()},
@@ -240,6 +243,8 @@ const AGE: CodeRule = {
   subject: 'person',
   severity: 'medium',
   needs: ['classes'],
+  needsAny: ['enrollments', 'claim_items'],
+  optional: ['claims', 'institutions'],
   params: [param('min_age', 16, '最低年龄（周岁，含）', 0, 100), param('max_age', 60, '最高年龄（周岁，含）', 0, 120)],
   description: '按证件号码中的出生日期计算，开班日年龄低于最低年龄或高于最高年龄的参训（或被申领补贴）人员。',
   async run(ctx) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { classRow, insert, run, useStore } from './testkit.ts';
+import { insert, run, useStore } from '../../kit/testkit.ts';
 import { PEOPLE_RULES } from './people.ts';
 
 const byId = Object.fromEntries(PEOPLE_RULES.map((r) => [r.id, r]));

@@ -3,7 +3,7 @@
  * TR-INSIDER.
  */
 import type { Rule, RuleContext, SqlRule } from '../../types.ts';
-import { listIds, maskContact, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../util.ts';
+import { listIds, maskContact, maskId, p, param, refs, scoreAbove, str, SUBSIDISED_ITEMS } from '../../kit/index.ts';
 
 /**
  * TR-SHARED-CONTACT. An institution's trainees: people enrolled in its classes or listed
@@ -39,6 +39,8 @@ const SHARED_CONTACT: SqlRule = {
   subject: 'institution',
   severity: 'medium',
   needs: ['persons'],
+  needsAny: ['enrollments', 'claim_items'],
+  optional: ['classes', 'claims', 'institutions'],
   params: [param('min_people', 5, '共用同一手机号或银行账号的学员人数下限（人）', 2)],
   description: '同一机构的多名学员登记了同一个手机号或银行账号（虚构学员、冒用身份、补贴归集）。',
   detect: (ctx) => `${sharedGroups(ctx)},
@@ -104,6 +106,8 @@ const INSIDER: SqlRule = {
   subject: 'person',
   severity: 'medium',
   needs: ['claims', 'claim_items', 'classes'],
+  needsAny: ['staff', 'persons'],
+  optional: ['institutions'],
   params: [],
   description: '补贴培训班的学员是该培训机构（或实际承训机构）在培训期间的工作人员，或是公职人员。',
   detect: (ctx) => `${insiderHits(ctx)}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../../ids/index.ts';
 import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
-import { insert, run, truncateAll } from './testkit.ts';
+import { insert, run, truncateAll } from '../../kit/testkit.ts';
 import { SUBSIDY_RULES } from './subsidy.ts';
 
 const [REPEAT, FREQ] = SUBSIDY_RULES as [(typeof SUBSIDY_RULES)[0], (typeof SUBSIDY_RULES)[0]];
@@ -40,9 +40,6 @@ describe.each(ENGINES)('training subsidy rules on %s', (engine) => {
       ['C5', 'I1', 'P-X', '2023-01-01', [B]],
       ['C6', 'I1', 'P-X', '2023-02-01', [B]],
     ]);
-    // a second claim for the same class is not a second training
-    await insert(s.db, 'claims', [{ claim_id: 'K-C3b', institution_id: 'I1', class_id: 'C3', submitted_on: '2023-06-02', amount: 100 }]);
-    await insert(s.db, 'claim_items', [{ claim_id: 'K-C3b', id_number: B, amount: 100 }]);
     const f = await run(s.db, REPEAT);
     expect(f.map((x) => x.subject.id)).toEqual([A]);
     expect(f[0]!.institution_id).toBe('I2');
@@ -51,6 +48,39 @@ describe.each(ENGINES)('training subsidy rules on %s', (engine) => {
     expect((f[0]!.evidence.rows as { class_id: string }[]).map((r) => r.class_id)).toEqual(['C1', 'C2']);
     expect(f[0]!.score).toBeGreaterThan(0.5);
     expect(await run(s.db, REPEAT, { max_per_occupation_level: 2 })).toEqual([]);
+  });
+
+  it('TR-REPEAT counts claim items: two non-rejected claims listing one person for one class are two subsidies; a rejected second claim is not', async () => {
+    await projects();
+    await classes([['C3', 'I1', 'P-E3', '2023-06-01', [A, B]]]);
+    await insert(s.db, 'claims', [
+      { claim_id: 'K-C3b', institution_id: 'I1', class_id: 'C3', submitted_on: '2023-06-02', amount: 100 },
+      { claim_id: 'K-C3r', institution_id: 'I1', class_id: 'C3', submitted_on: '2023-06-03', amount: 100, status: 'rejected' },
+    ]);
+    await insert(s.db, 'claim_items', [
+      { claim_id: 'K-C3b', id_number: B, amount: 100 },
+      { claim_id: 'K-C3r', id_number: A, amount: 100 },
+    ]);
+    const f = await run(s.db, REPEAT);
+    expect(f.map((x) => x.subject.id)).toEqual([B]);
+    expect(f[0]!.summary).toContain('重复享受培训补贴 2 次（补贴申领 K-C3、K-C3b，培训班 C3，');
+    expect((f[0]!.evidence.rows as { claim_id: string }[]).map((r) => r.claim_id)).toEqual(['K-C3', 'K-C3b']);
+    expect(f[0]!.related).toContainEqual({ type: 'claim', id: 'K-C3b' });
+  });
+
+  it('TR-FREQ counts claim items: 3 classes plus a second claim for one of them in a year is 4', async () => {
+    await projects();
+    await classes([
+      ['C1', 'I1', 'P-X', '2023-01-01', [A, B]],
+      ['C2', 'I1', 'P-X', '2023-04-01', [A, B]],
+      ['C3', 'I2', 'P-X', '2023-08-01', [A, B]],
+    ]);
+    await insert(s.db, 'claims', [{ claim_id: 'K-C3b', institution_id: 'I2', class_id: 'C3', submitted_on: '2023-09-01', amount: 100 }]);
+    await insert(s.db, 'claim_items', [{ claim_id: 'K-C3b', id_number: A, amount: 100 }]);
+    const f = await run(s.db, FREQ);
+    expect(f.map((x) => x.subject.id)).toEqual([A]);
+    expect(f[0]!.summary).toContain('2023 年享受培训补贴 4 次');
+    expect(f[0]!.summary).toContain('培训班 C1、C2、C3，');
   });
 
   it('TR-FREQ: 4 classes in one year flags, 3 does not, a null claim status counts, years are split by class start', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { classRow, insert, run, useStore } from './testkit.ts';
+import { classRow, insert, run, useStore } from '../../kit/testkit.ts';
 import { TEACHING_RULES } from './teaching.ts';
 
 const byId = Object.fromEntries(TEACHING_RULES.map((r) => [r.id, r]));

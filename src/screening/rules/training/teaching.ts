@@ -2,8 +2,7 @@
  * Training rules on who teaches: TR-TEACHER-CLASH, TR-SUBCONTRACT.
  */
 import type { CodeRule, Rule, RuleContext, SqlRule } from '../../types.ts';
-import { overlapPairFinding, PAIRS_SELECT, pairsCte } from './attendance.ts';
-import { listIds, maskId, minute, onePass, p, param, pct, refs, scoreAbove, str, timeRange } from '../util.ts';
+import { classPairsCte, listIds, maskId, minute, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, scoreAbove, str } from '../../kit/index.ts';
 
 /**
  * TR-TEACHER-CLASH. Pairs like TR-OVERLAP, on `sessions` keyed by teacher_id_number. A
@@ -28,13 +27,7 @@ function clashPairs(ctx: RuleContext): string {
     SELECT DISTINCT id_number FROM w
      WHERE prev_end IS NOT NULL AND ${d.epoch('LEAST(prev_end, ends_at)')} - ${d.epoch('starts_at')} >= ${secs}),
   ct AS MATERIALIZED (SELECT t.* FROM t JOIN cand ON cand.id_number = t.id_number),
-  ${pairsCte(ctx, 'ct')},
-  px AS MATERIALIZED (
-    SELECT pairs.*, c1.institution_id AS institution_1, c2.institution_id AS institution_2,
-           COALESCE(c2.region_code, i2.region_code) AS region_2,
-           row_number() OVER (PARTITION BY pairs.id_number ORDER BY overlap_from, session_1, session_2) AS rn
-      FROM pairs LEFT JOIN classes c1 ON c1.class_id = pairs.class_1 LEFT JOIN classes c2 ON c2.class_id = pairs.class_2
-      LEFT JOIN institutions i2 ON i2.institution_id = c2.institution_id)`;
+  ${classPairsCte(ctx, 'ct')}`;
 }
 
 const TEACHER_CLASH: CodeRule = onePass({
@@ -44,6 +37,7 @@ const TEACHER_CLASH: CodeRule = onePass({
   subject: 'person',
   severity: 'medium',
   needs: ['sessions'],
+  optional: ['classes', 'institutions'],
   params: [param('min_overlap_minutes', 1, '两个课次时间重叠的最短时长（分钟）', 0)],
   description: '同一授课教师（证件号）被登记为两个不同培训班时间重叠课次的授课人（挂名授课、虚构课次）。',
   query: (ctx) => clashPairs(ctx) + PAIRS_SELECT,
@@ -95,6 +89,7 @@ const SUBCONTRACT: SqlRule = {
   subject: 'class',
   severity: 'high',
   needs: ['classes'],
+  optional: ['sessions', 'staff', 'institutions'],
   params: [param('max_share', 0.5, '由其他机构人员授课的课次占比上限（0.5 即 50%）', 0, 1)],
   description: '培训班实际由其他机构承训（实际承训机构与开班机构不同），或半数以上课次由其他机构（而非本机构）的人员授课（转包外包）。',
   detect: (ctx) => `${subcontractRows(ctx)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIds, maskContact, maskId, pct, scoreAbove, scoreBelow, scoreCount, timeRange, yuan } from './util.ts';
+import { findingProblems, listIds, maskContact, maskId, pct, scoreAbove, scoreBelow, scoreCount, timeRange, yuan } from './index.ts';
 
 describe('rule helpers', () => {
   it('masks identity numbers keeping region and last 4', () => {
@@ -30,5 +30,22 @@ describe('rule helpers', () => {
     expect(scoreBelow(0.4, 0.8)).toBe(0.75);
     expect(scoreCount(1)).toBe(0.6);
     expect(scoreCount(4)).toBe(0.8);
+  });
+});
+
+describe('findingProblems', () => {
+  const ok = { region_code: null, institution_id: 'I1', summary: '培训班 C1 没有课次', subject: { id: 'C1' } };
+  it('accepts a well-formed finding', () => {
+    expect(findingProblems(ok)).toEqual([]);
+  });
+  it.each([
+    [{ region_code: '' }, /region_code/],
+    [{ institution_id: '' }, /institution_id/],
+    [{ summary: '考生 X 不符合：工作年限 5年，申报条件 ' }, /blanks|dangling/],
+    [{ summary: '考生 X 不符合：申报条件 ，工作年限' }, /dangling/],
+    [{ summary: '证书 X（）' }, /empty brackets/],
+    [{ summary: '机构 null 的批次' }, /null/],
+  ])('rejects %o', (patch, why) => {
+    expect(findingProblems({ ...ok, ...patch }).join('\n')).toMatch(why);
   });
 });

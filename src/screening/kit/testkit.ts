@@ -4,12 +4,13 @@
  * both engines, and run one rule.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { ENTITIES, type EntityName } from '../../../dataset/entities.ts';
-import type { Db, Dialect } from '../../../store/db.ts';
-import { dialectOf } from '../../../store/dialect.ts';
-import { freshStore, type TestStore } from '../../../store/testing.ts';
-import { evaluateRule, resolveParams } from '../../evaluate.ts';
-import type { Finding, Rule } from '../../types.ts';
+import { ENTITIES, type EntityName } from '../../dataset/entities.ts';
+import type { Db, Dialect } from '../../store/db.ts';
+import { dialectOf } from '../../store/dialect.ts';
+import { freshStore, type TestStore } from '../../store/testing.ts';
+import { evaluateRule, resolveParams } from '../evaluate.ts';
+import type { Finding, Rule } from '../types.ts';
+import { findingProblems } from './evidence.ts';
 
 function literal(v: unknown, type: string): string {
   if (v === null || v === undefined) return 'NULL';
@@ -40,9 +41,16 @@ export async function truncateAll(db: Db): Promise<void> {
   for (const t of Object.keys(ENTITIES)) await db.exec(`DELETE FROM ${t}`);
 }
 
-/** Evaluate `rule` with its defaults overridden by `overrides`. */
+/**
+ * Evaluate `rule` with its defaults overridden by `overrides`. Every finding's form is
+ * checked ({@link findingProblems}: null not '' for unknown region/institution, trimmed
+ * summary without dangling labels): a malformed finding fails the calling test.
+ */
 export async function run(db: Db, rule: Rule, overrides: Record<string, unknown> = {}): Promise<Finding[]> {
-  return evaluateRule(rule, { db, d: dialectOf(db.dialect), params: resolveParams(rule, overrides) });
+  const out = await evaluateRule(rule, { db, d: dialectOf(db.dialect), params: resolveParams(rule, overrides) });
+  const problems = out.flatMap((f) => findingProblems(f).map((p) => `${rule.id} ${f.subject.id}: ${p}`));
+  if (problems.length) throw new Error(`malformed findings:\n${problems.join('\n')}`);
+  return out;
 }
 
 /** Two plain training institutions that most cases start from. */

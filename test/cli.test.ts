@@ -2,11 +2,13 @@ import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newestSource } from '../bin/dist.mjs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { DIST_DIR, distIsFresh, newestSource } from '../bin/dist.mjs';
 import { DEFAULT_DB_FILE } from '../src/store/index.ts';
 import { registerDemo } from '../src/cli/demo.ts';
 import { Command } from 'commander';
-import { zhili } from './cli-bin.ts';
+import { ROOT, zhili } from './cli-bin.ts';
 
 describe('zhili start-up', () => {
   it('rejects an invalid environment variable with one line and exit 1 before the command runs', async () => {
@@ -44,6 +46,32 @@ describe('zhili start-up', () => {
     const r = await zhili(['scan', '--json', '全国通用职业资格证书 包过']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).hits.map((h: { term: string }) => h.term)).toContain('包过');
+  });
+
+  it('starts without loading any command module: the static import graph of dist/main.js holds only commander, env and errors', () => {
+    if (!distIsFresh()) expect(spawnSync(process.execPath, ['bin/build.mjs'], { cwd: ROOT }).status).toBe(0);
+    const meta = JSON.parse(readFileSync(join(DIST_DIR, 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
+    };
+    const byName = new Map(Object.entries(meta.outputs).map(([k, v]) => [k.replace(/.*\//, ''), v]));
+    const inputs = new Set<string>();
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const out = byName.get(name)!;
+      for (const i of Object.keys(out.inputs)) inputs.add(i);
+      for (const imp of out.imports) {
+        if (imp.kind !== 'import-statement') continue; // dynamic imports load on demand
+        if (imp.external) packages.add(imp.path);
+        else walk(imp.path.replace(/.*\//, ''));
+      }
+    };
+    walk('main.js');
+    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual(['commander']);
+    const src = [...inputs].filter((i) => i.startsWith('src/')).sort();
+    expect(src.filter((i) => !i.startsWith('src/cli/'))).toEqual(['src/config/env.ts', 'src/errors.ts']);
   });
 
   it("demo's default store file is the store's default (kept apart so that registering loads no driver)", () => {

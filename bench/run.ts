@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- import|screen|text|all] [--scale S] [--seed N] [--mb M]`
+ * `npm run bench [-- import|screen|text|cli|all] [--scale S] [--seed N] [--mb M] [--runs N]`
  *
  *   import (default)  generate (or reuse) a province at --scale (default 10), import it into a
  *                     fresh DuckDB file, rows/s per entity and overall next to DuckDB's own
@@ -9,6 +9,8 @@
  *                     BENCH_PG_URL, default the local server, database zhili_bench, created if missing).
  *   text              prohibited-wording scanner MB/s on ≥ --mb MB (default 50) of advert text
  *                     vs mint-filter and modern-ahocorasick.
+ *   cli               CLI start-up: `zhili --help`, `--version`, `scan TEXT` spawned --runs times
+ *                     (default 15), median / p90 of wall and CPU time; not part of `all`.
  *
  * Datasets (bench-out/data/scale-S) and stores (bench-out/scale-S.duckdb) live in bench-out/
  * (git-ignored) and are reused between runs; delete them to start over.
@@ -19,13 +21,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generate } from '../src/synth/generate.ts';
+import { benchCli } from './cli.ts';
 import { benchImport } from './import.ts';
 import { benchScreen } from './screen.ts';
 import { benchText } from './text.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { scale: { type: 'string' }, seed: { type: 'string', default: '1' }, mb: { type: 'string', default: '50' } },
+  options: { scale: { type: 'string' }, seed: { type: 'string', default: '1' }, mb: { type: 'string', default: '50' }, runs: { type: 'string', default: '15' } },
 });
 const what = positionals[0] ?? 'import';
 const OUT = 'bench-out';
@@ -85,7 +88,10 @@ if (what === 'screen' || what === 'all') {
 if (what === 'text' || what === 'all') {
   await benchText({ mb: Number(values.mb) });
 }
-if (!['import', 'screen', 'text', 'all'].includes(what)) {
-  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | all）`);
+if (what === 'cli') {
+  await benchCli({ runs: Number(values.runs) });
+}
+if (!['import', 'screen', 'text', 'cli', 'all'].includes(what)) {
+  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | cli | all）`);
   process.exitCode = 1;
 }

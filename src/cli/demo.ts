@@ -7,12 +7,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { zerr } from '../errors.ts';
-import { importDataset } from '../importer/import.ts';
-import { runScreening } from '../screening/engine.ts';
-import { DEFAULT_DB_FILE, openStore } from '../store/index.ts';
-import { generate } from '../synth/generate.ts';
 import { formatImportSummary } from './import.ts';
 import { formatReportTable } from './screen.ts';
+
+/** Same as DEFAULT_DB_FILE of src/store/index.ts (not imported: the store loads the database drivers). */
+const DEMO_DB_FILE = '.zhili/zhili.duckdb';
 
 export interface DemoOptions {
   dir: string;
@@ -24,6 +23,13 @@ export interface DemoOptions {
 
 /** Run the demo and return what it printed (also written to stdout as it goes). */
 export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+  // Loaded on demand so `zhili --help` and the other commands start without them.
+  const [{ generate }, { openStore }, { importDataset }, { runScreening }] = await Promise.all([
+    import('../synth/generate.ts'),
+    import('../store/index.ts'),
+    import('../importer/import.ts'),
+    import('../screening/engine.ts'),
+  ]);
   const answers = `${o.dir.replace(/[\\/]+$/, '')}.answers.jsonl`;
   if (!existsSync(answers)) {
     out(`① 生成演示省份数据（规模 ${o.scale}，种子 ${o.seed}）→ ${o.dir}\n`);
@@ -68,7 +74,7 @@ export function registerDemo(program: Command): void {
     .option('--dir <dir>', '演示数据目录 / demo dataset directory', '.zhili/demo')
     .option('--scale <s>', '规模（1 ≈ 300 个机构、2 万人）/ scale', '0.1')
     .option('--seed <n>', '随机种子 / seed', '2023')
-    .option('--db <file>', 'DuckDB 数据库文件 / DuckDB store file', DEFAULT_DB_FILE)
+    .option('--db <file>', 'DuckDB 数据库文件 / DuckDB store file', DEMO_DB_FILE)
     .option('--examples <n>', '示例线索条数 / example clues to print', '4')
     .action(async (o: { dir: string; scale: string; seed: string; db: string; examples: string }) => {
       const scale = Number(o.scale);

@@ -2,10 +2,8 @@
  * `zhili generate`: write a synthetic province (DATA-FORMAT.md) with planted anomalies;
  * the answer key and manifest go beside the directory (DIR.answers.jsonl, DIR.manifest.json).
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { zerr } from '../errors.ts';
-import { generate } from '../synth/generate.ts';
 
 const ZH: Record<string, string> = {
   attendance: '考勤记录',
@@ -30,6 +28,8 @@ export function registerGenerate(program: Command): void {
       if (!(scale > 0) || scale > 1000) throw zerr('generate.scale', `规模无效：${o.scale}`, `invalid scale: ${o.scale}`);
       if (!Number.isInteger(seed)) throw zerr('generate.seed', `种子必须为整数：${o.seed}`, `seed must be an integer: ${o.seed}`);
       if (o.variant !== 'clean' && o.variant !== 'messy') throw zerr('generate.variant', `variant 只能是 clean 或 messy：${o.variant}`, `variant must be clean or messy`);
+      // Loaded on demand so `zhili --help` and the other commands start without them.
+      const [{ default: cliProgress }, { generate }] = await Promise.all([import('cli-progress'), import('../synth/generate.ts')]);
       const tty = process.stderr.isTTY;
       const bar = tty ? new cliProgress.SingleBar({ format: '生成 {entity} {value} 行', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
       bar?.start(0, 0, { entity: '' });

@@ -3,13 +3,9 @@
  * into the store and print, per file, rows read / loaded / quarantined.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { listDatasetFiles } from '../dataset/files.ts';
 import { zerr } from '../errors.ts';
-import { type ImportReport, importDataset } from '../importer/import.ts';
-import { checkWritableFile } from '../screening/output.ts';
-import { openStore } from '../store/index.ts';
+import type { ImportReport } from '../importer/import.ts';
 
 /** Display width of a string in a terminal (CJK characters take two columns). */
 function width(s: string): number {
@@ -66,6 +62,14 @@ export function registerImport(program: Command): void {
       if (opts.db && opts.databaseUrl) {
         throw zerr('cli.conflicting_options', '--db 与 --database-url 只能给出一个', 'give either --db or --database-url, not both');
       }
+      // Loaded on demand so `zhili --help` and the other commands start without them.
+      const [{ default: cliProgress }, { listDatasetFiles }, { importDataset }, { openStore }, { checkWritableFile }] = await Promise.all([
+        import('cli-progress'),
+        import('../dataset/files.ts'),
+        import('../importer/import.ts'),
+        import('../store/index.ts'),
+        import('../screening/output.ts'),
+      ]);
       // Directory problems first: they need no database. The bar advances by bytes, so
       // that a big file weighs what it costs; it shows rows and rows/s of the files done.
       const sizes = new Map(listDatasetFiles(dir).map((f) => [f.name, f.size]));

@@ -6,7 +6,7 @@ import { env } from '../config/env.ts';
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { zerr } from '../errors.ts';
-import { scanText, type Hit, type ScanKind, type Via } from '../text/scan.ts';
+import type { Hit, ScanKind, Via } from '../text/scan.ts';
 
 const RULE_ZH: Record<string, string> = {
   'AD-TERMS': '违规使用禁用词',
@@ -148,6 +148,7 @@ export function registerScan(program: Command): void {
       else if (opts.file) text = readText(opts.file);
       else if (!process.stdin.isTTY) text = await readStdin();
       else throw zerr('scan.no_input', '请提供要扫描的文本、--file 文件或标准输入', 'give a TEXT argument, --file, or pipe the text on stdin');
+      const { scanText } = await import('../text/scan.ts'); // on demand: the lexicon is not needed for --help
       const hits = scanText(text, { kind: opts.kind });
       if (opts.json) {
         // Invisible characters are written as \u escapes: same JSON value, readable in a terminal.

@@ -2,13 +2,8 @@
  * `zhili screen`: run the rule catalog over the store, store the clues, optionally write them
  * to a file, and print one line per rule (clues, time, skipped reason).
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadSettings, settingExamples } from '../config/settings.ts';
-import { runScreening, selectRules, resolveSettings, type ScreeningReport } from '../screening/engine.ts';
-import { checkOutFile, writeClues } from '../screening/output.ts';
-import { RULES } from '../screening/rules/index.ts';
-import { openStore } from '../store/index.ts';
+import type { ScreeningReport } from '../screening/engine.ts';
 
 /** Display width of a string in a terminal: CJK and full-width characters take two columns. */
 export function displayWidth(s: string): number {
@@ -60,6 +55,15 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Register `zhili screen` on the program. */
 export function registerScreen(program: Command): void {
+  const SET_HELP = (examples: string) => `覆盖规则参数或启停（可重复${examples}）/ override a setting`;
+  // The rule catalog loads on demand; its --set examples are filled in when `screen` is about to
+  // parse (run or show its help), so `zhili --help` and the other commands start without it.
+  program.hook('preSubcommand', async (_program, sub) => {
+    if (sub.name() !== 'screen') return;
+    const [{ RULES }, { settingExamples }] = await Promise.all([import('../screening/rules/index.ts'), import('../config/settings.ts')]);
+    const set = sub.options.find((opt) => opt.long === '--set');
+    if (set) set.description = SET_HELP(`，如 ${settingExamples(RULES).set.join('、')}`);
+  });
   program
     .command('screen')
     .description('运行筛查规则，保存线索并输出 / run the screening rules, store the clues, write them out')
@@ -67,9 +71,18 @@ export function registerScreen(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL 连接串（优先于 --db；也可用环境变量 DATABASE_URL）/ PostgreSQL URL')
     .option('--out <file>', '线索输出文件：.jsonl、.csv 或 .xlsx / write clues to FILE.jsonl|.csv|.xlsx')
     .option('--rules <list>', '只运行这些规则（编号或通配符，逗号分隔，如 TR-*,EV-PASS-RATE）/ rule ids or globs', collect)
-    .option('--set <rule.param=value>', `覆盖规则参数或启停（可重复，如 ${settingExamples(RULES).set.join('、')}）/ override a setting`, collect)
+    .option('--set <rule.param=value>', SET_HELP(''), collect)
     .option('--settings <file>', '设置文件（JSON，默认 zhili.settings.json）/ settings file')
     .action(async (o: { db?: string; databaseUrl?: string; out?: string; rules?: string[]; set?: string[]; settings?: string }) => {
+      // Loaded on demand so `zhili --help` and the other commands start without them.
+      const [{ default: cliProgress }, { RULES }, { loadSettings }, { runScreening, selectRules, resolveSettings }, { checkOutFile, writeClues }, { openStore }] = await Promise.all([
+        import('cli-progress'),
+        import('../screening/rules/index.ts'),
+        import('../config/settings.ts'),
+        import('../screening/engine.ts'),
+        import('../screening/output.ts'),
+        import('../store/index.ts'),
+      ]);
       // Fail fast, before opening the store: settings and rule selection are checked first.
       const settings = resolveSettings(RULES, { settings: loadSettings(RULES, o.settings), set: o.set });
       selectRules(RULES, o.rules);

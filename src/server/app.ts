@@ -57,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('actor', null as never);
   app.decorateRequest('authKind', null);
   app.decorateRequest('sessionHash', null);
+  app.decorateRequest('csrfToken', null);
   app.addSchema(errorSchema);
 
   await app.register(fastifyCookie);

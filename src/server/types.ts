@@ -20,6 +20,8 @@ declare module 'fastify' {
     authKind: AuthKind | null;
     /** The session id hash when authenticated by cookie (logout). */
     sessionHash: string | null;
+    /** The session's CSRF token when authenticated by cookie (`/api/auth/me` returns it). */
+    csrfToken: string | null;
   }
   interface FastifyContextConfig {
     /** No login needed (health, login, certificate verification …). */

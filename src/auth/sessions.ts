@@ -40,15 +40,15 @@ function ago(ms: number): string {
 }
 
 async function recordAttempt(db: Db, username: string, address: string | null, ok: boolean): Promise<void> {
-  await db.query('INSERT INTO login_attempts (at, username, address, ok) VALUES (CAST($1 AS TIMESTAMP), $2, $3, $4)', [localTimestamp(), username, address, ok]);
+  await db.query('INSERT INTO login_attempts (attempted_at, username, address, ok) VALUES (CAST($1 AS TIMESTAMP), $2, $3, $4)', [localTimestamp(), username, address, ok]);
 }
 
 /** Check a username and password and open a session; throws 401 / 429 (see the module doc). */
 export async function login(db: Db, username: string, password: string, address: string | null): Promise<LoginResult> {
   const since = ago(WINDOW_MS);
-  const [byUser] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND NOT ok AND at > CAST($2 AS TIMESTAMP)', [username, since]);
+  const [byUser] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND NOT ok AND attempted_at > CAST($2 AS TIMESTAMP)', [username, since]);
   const [byAddr] = address
-    ? await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM login_attempts WHERE address = $1 AND NOT ok AND at > CAST($2 AS TIMESTAMP)', [address, since])
+    ? await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM login_attempts WHERE address = $1 AND NOT ok AND attempted_at > CAST($2 AS TIMESTAMP)', [address, since])
     : [{ n: 0 }];
   if (Number(byUser?.n) >= env().ZHILI_LOGIN_USER_LIMIT || Number(byAddr?.n) >= env().ZHILI_LOGIN_ADDR_LIMIT) {
     throw httpErr(429, 'auth.throttled', '登录失败次数过多，请稍后再试');
@@ -73,7 +73,7 @@ export async function login(db: Db, username: string, password: string, address:
     await recordAttempt(db, username, address, true);
     await db.query('UPDATE users SET failed_count = 0 WHERE user_id = $1', [u.user_id]);
     await db.query(
-      'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen, address) VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($4 AS TIMESTAMP), $5)',
+      'INSERT INTO user_sessions (id_hash, user_id, csrf_token, created_at, last_seen, address) VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($4 AS TIMESTAMP), $5)',
       [sha256(sessionId), u.user_id, csrf, localTimestamp(), address],
     );
   });
@@ -99,22 +99,22 @@ export async function resolveSession(db: Db, sessionId: string): Promise<Session
   const idHash = sha256(sessionId);
   const [r] = await db.query<{ username: string; role: string; region_code: string; platform: string | null; disabled: boolean; csrf_token: string; last_seen: string }>(
     `SELECT u.username, u.role, u.region_code, u.platform, u.disabled, s.csrf_token, CAST(s.last_seen AS VARCHAR) AS last_seen
-     FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.id_hash = $1`,
+     FROM user_sessions s JOIN users u ON u.user_id = s.user_id WHERE s.id_hash = $1`,
     [idHash],
   );
   if (!r || r.disabled) return null;
   if (String(r.last_seen).slice(0, 19) <= ago(SESSION_IDLE_MS)) {
-    await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+    await db.query('DELETE FROM user_sessions WHERE id_hash = $1', [idHash]);
     return null;
   }
   // Touch at most once a minute: most requests then read only.
   if (String(r.last_seen).slice(0, 19) < ago(60_000)) {
-    await db.query('UPDATE sessions SET last_seen = CAST($2 AS TIMESTAMP) WHERE id_hash = $1', [idHash, localTimestamp()]);
+    await db.query('UPDATE user_sessions SET last_seen = CAST($2 AS TIMESTAMP) WHERE id_hash = $1', [idHash, localTimestamp()]);
   }
   return { actor: actorOf(r as never), csrf_token: r.csrf_token, idHash };
 }
 
 /** End a session. */
 export async function logout(db: Db, idHash: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+  await db.query('DELETE FROM user_sessions WHERE id_hash = $1', [idHash]);
 }

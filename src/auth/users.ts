@@ -138,7 +138,7 @@ export async function disableUser(db: Db, actor: Actor, username: string): Promi
   await db.transaction(async () => {
     const u = await mustFind(db, username);
     await db.query('UPDATE users SET disabled = TRUE WHERE user_id = $1', [u.user_id]);
-    await db.query('DELETE FROM sessions WHERE user_id = $1', [u.user_id]);
+    await db.query('DELETE FROM user_sessions WHERE user_id = $1', [u.user_id]);
     await appendAudit(db, { actor, action: 'user.disable', target_type: 'user', target_id: username, region_code: u.region_code, before: { disabled: Boolean(u.disabled) }, after: { disabled: true } });
   });
 }

@@ -1,4 +1,4 @@
--- Identity (API.md "Identity"): users with a role and a region, browser sessions, API tokens and
+-- Identity (API.md "Identity"): users with a role and a region, browser sessions (user_sessions: `sessions` are training sessions), API tokens and
 -- login attempts. Secrets are never stored: passwords as argon2id hashes, session ids and API
 -- tokens as SHA-256 hex. Times are local Asia/Shanghai wall-clock from src/clock.ts.
 CREATE TABLE users (
@@ -14,7 +14,7 @@ CREATE TABLE users (
   created_at TIMESTAMP NOT NULL
 );
 
-CREATE TABLE sessions (
+CREATE TABLE user_sessions (
   id_hash VARCHAR PRIMARY KEY,
   user_id VARCHAR NOT NULL,
   csrf_token VARCHAR NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE api_tokens (
 );
 
 CREATE TABLE login_attempts (
-  at TIMESTAMP NOT NULL,
+  attempted_at TIMESTAMP NOT NULL,
   username VARCHAR NOT NULL UNIQUE,
   address VARCHAR,
   ok BOOLEAN NOT NULL

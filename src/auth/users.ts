@@ -67,7 +67,7 @@ export function validateUserFields(role: string, region: string, platform: strin
     discipline_liaison: '区域应为 2、4 或 6 位行政区划代码',
     platform_operator: '区域应为 00 或 2、4、6 位行政区划代码',
   };
-  if (!ok[role].test(region) || (role !== 'ministry_analyst' && /^0+$/.test(region))) throw invalid('region', hint[role]);
+  if (!ok[role].test(region) || (role !== 'ministry_analyst' && role !== 'platform_operator' && /^0+$/.test(region))) throw invalid('region', hint[role]);
   if (role === 'platform_operator' && !platform?.trim()) throw invalid('platform', '平台运营人员须指明平台（如 淘宝）');
   if (role !== 'platform_operator' && platform) throw invalid('platform', '只有平台运营人员有所属平台');
 }

@@ -42,3 +42,37 @@ describe.each(ENGINES)('users on %s', (engine) => {
     expect(r!.password_hash).not.toContain('1234567890');
   });
 });
+
+describe('demo accounts and the identity-view audit', () => {
+  let s: TestStore;
+  beforeAll(async () => {
+    s = await freshStore('duckdb');
+  });
+  afterAll(async () => s?.drop());
+
+  it('createDemoUsers makes one login per role with fresh random passwords, re-keyed on a second run', async () => {
+    const { createDemoUsers } = await import('./demo.ts');
+    const { login } = await import('./sessions.ts');
+    const a = await createDemoUsers(s.db, { province: '44', city: '4401' });
+    expect(new Set(a.map((x) => x.role)).size).toBe(6);
+    for (const x of a) expect(x.password).toMatch(/^[\w-]{16}$/);
+    expect(new Set(a.map((x) => x.password)).size).toBe(a.length);
+    const b = await createDemoUsers(s.db, { province: '44', city: '4401' });
+    expect(b.map((x) => x.username)).toEqual(a.map((x) => x.username));
+    expect(b[0]!.password).not.toBe(a[0]!.password);
+    const city = b.find((x) => x.role === 'city_inspector')!;
+    expect((await login(s.db, city.username, city.password, null)).user).toEqual({ username: city.username, role: 'city_inspector', region_code: '4401', platform: null });
+    await expect(login(s.db, city.username, a.find((x) => x.role === 'city_inspector')!.password, null)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('auditIdView records person.view_id for full readers only, without the number itself', async () => {
+    const { auditIdView } = await import('../privacy/present.ts');
+    await s.db.exec('DELETE FROM audit_log');
+    await auditIdView(s.db, { username: 'c', role: 'city_inspector', region_code: '4401', platform: null }, '440106198001011234', '440106');
+    await auditIdView(s.db, { username: 'm', role: 'ministry_analyst', region_code: '00', platform: null }, '440106198001011234', '440106');
+    const rows = await s.db.query<{ action: string; actor: string; target_id: string; after_json: string }>('SELECT action, actor, target_id, after_json FROM audit_log');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'person.view_id', actor: 'c', target_id: '440106********1234' });
+    expect(rows[0]!.after_json).not.toContain('440106198001011234');
+  });
+});

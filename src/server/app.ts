@@ -7,8 +7,10 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { env } from '../config/env.ts';
+import { log } from '../log.ts';
+import { scrubText } from '../privacy/mask.ts';
 import { presentForActor } from '../privacy/present.ts';
 import type { Db } from '../store/db.ts';
 import { installAuthHook } from './auth.ts';
@@ -48,7 +50,10 @@ const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-
 /** Build the app with every route registered (not listening). */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: env().ZHILI_LOG_LEVEL === 'silent' ? 'silent' : 'info' } : false,
+    // The project's logger (stderr, identifiers redacted); fastify's own request lines are off
+    // because they carry raw URLs (/api/persons/{id_number}): the onResponse hook logs a scrubbed one.
+    ...(opts.logger ? { loggerInstance: log as unknown as FastifyBaseLogger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
     // Behind a reverse proxy the TLS termination sets x-forwarded-proto (cookie Secure flag).
     trustProxy: env().ZHILI_TRUST_PROXY,
     bodyLimit: 10 * 1024 * 1024,
@@ -83,6 +88,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (req.actor && payload && typeof payload === 'object') return presentForActor(payload, req.actor);
     return payload;
   });
+
+  if (opts.logger) {
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.info({ method: req.method, url: scrubText(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: req.actor?.username }, 'request');
+    });
+  }
 
   for (const mod of ROUTE_MODULES) await app.register(mod, { db: opts.db });
 

@@ -37,6 +37,21 @@ const optionalString = (...checks: z.core.$ZodCheck<string>[]) =>
     z.optional(z.string().check(...checks)),
   );
 
+/** A positive whole number given as text, with a default. */
+const positiveInt = (def: number) =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
+      if (v === undefined || v === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.issues.push({ code: 'custom', input: v, message: '须为正整数 / must be a positive whole number' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  );
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -63,6 +78,14 @@ export const envSchema = z.object({
   PG_TEST_URL: z._default(z.string(), 'postgres://postgres@127.0.0.1:5432/postgres'),
   /** PostgreSQL database of the screening benchmark. */
   BENCH_PG_URL: z._default(z.string(), 'postgres://postgres@127.0.0.1:5432/zhili_bench'),
+  /** Seconds between the server's periodic deadline checks (also run once at start). */
+  ZHILI_SCHEDULER_INTERVAL_S: positiveInt(60),
+  /** Trust x-forwarded-* headers from a reverse proxy (client address, HTTPS for the Secure cookie flag). */
+  ZHILI_TRUST_PROXY: flag,
+  /** Failed logins per username within a minute before further attempts answer 429. */
+  ZHILI_LOGIN_USER_LIMIT: positiveInt(5),
+  /** Failed logins per client address within a minute before further attempts answer 429. */
+  ZHILI_LOGIN_ADDR_LIMIT: positiveInt(20),
   /** Set by CI: tests must not skip silently. */
   CI: flag,
 });

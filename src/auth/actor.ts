@@ -39,3 +39,10 @@ export const SYSTEM_ACTOR: Actor = { username: 'system', role: 'ministry_analyst
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 }
+
+/**
+ * The operator of the local CLI (`zhili user …`, `zhili audit …`): whoever can run the CLI on
+ * the server's machine holds the store's files or database credentials, so it acts nationally.
+ * Its audit entries name `cli`.
+ */
+export const CLI_ACTOR: Actor = { username: 'cli', role: 'ministry_analyst', region_code: '00', platform: null };

@@ -6,11 +6,14 @@
 import { env } from '../config/env.ts';
 import { Command } from 'commander';
 import { ZhiliError } from '../errors.ts';
+import { registerAudit } from './audit.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
 import { registerImport } from './import.ts';
 import { registerScan } from './scan.ts';
 import { registerScreen } from './screen.ts';
+import { registerServe } from './serve.ts';
+import { registerUser } from './user.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zhili');
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
   registerImport(program);
   registerScreen(program);
   registerScan(program);
+  registerServe(program);
+  registerUser(program);
+  registerAudit(program);
   return program;
 }
 

@@ -46,6 +46,14 @@ export const envSchema = z.object({
   PG_TEST_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   /** PostgreSQL database of the screening benchmark. */
   BENCH_PG_URL: z.string().default('postgres://postgres@127.0.0.1:5432/zhili_bench'),
+  /** Seconds between the server's periodic deadline checks (also run once at start). */
+  ZHILI_SCHEDULER_INTERVAL_S: z.coerce.number().int().positive().default(60),
+  /** Trust x-forwarded-* headers from a reverse proxy (client address, HTTPS for the Secure cookie flag). */
+  ZHILI_TRUST_PROXY: flag,
+  /** Failed logins per username within a minute before further attempts answer 429. */
+  ZHILI_LOGIN_USER_LIMIT: z.coerce.number().int().positive().default(5),
+  /** Failed logins per client address within a minute before further attempts answer 429. */
+  ZHILI_LOGIN_ADDR_LIMIT: z.coerce.number().int().positive().default(20),
   /** Set by CI: tests must not skip silently. */
   CI: flag,
 });

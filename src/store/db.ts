@@ -16,7 +16,10 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** Run one statement with positional parameters and return its rows. */
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Run `fn` inside BEGIN … COMMIT; ROLLBACK on error. Not re-entrant. */
+  /**
+   * Run `fn` inside BEGIN … COMMIT; ROLLBACK on error. Safe under concurrency: every query in
+   * fn's async context runs on the transaction's connection; a nested call joins the outer one.
+   */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

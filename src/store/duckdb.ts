@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { env } from '../config/env.ts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { zerr } from '../errors.ts';
@@ -28,9 +29,29 @@ export async function openDuckDb(path: string): Promise<Db> {
   return new DuckDb(instance, conn, path);
 }
 
+/**
+ * Concurrency (a server runs many requests at once on one store):
+ * - Transactions are serialised (DuckDB has one writer; serialising them in-process means two
+ *   requests never hit DuckDB's write-write conflict) and run on the main connection. Every
+ *   `query`/`exec` in the transaction's async context (AsyncLocalStorage) goes to it; a nested
+ *   `transaction()` in that context joins it.
+ * - Statements outside any transaction run on the main connection while no transaction holds it,
+ *   else on a second connection (which sees committed data only), so reads go on during a write.
+ *   A transaction starts only when the main connection's running statements have finished.
+ * Without concurrency everything runs on the main connection as before (temp tables, `conn`).
+ */
 class DuckDb implements Db {
   readonly dialect = 'duckdb' as const;
-  private inTx = false;
+  private readonly tx = new AsyncLocalStorage<DuckDBConnection>();
+  /** Tail of the queue of transactions. */
+  private txTail: Promise<void> = Promise.resolve();
+  /** A transaction holds the main connection. */
+  private txActive = false;
+  /** Statements outside transactions running on the main connection, and who waits for none. */
+  private mainBusy = 0;
+  private idleWaiters: (() => void)[] = [];
+  private side: Promise<DuckDBConnection> | null = null;
+  private sideConn: DuckDBConnection | null = null;
   constructor(
     private readonly instance: DuckDBInstance,
     /** The underlying connection, for engine-specific bulk paths (appender, read_csv). */
@@ -38,12 +59,30 @@ class DuckDb implements Db {
     readonly location: string,
   ) {}
 
+  /** The connection for a statement outside any transaction (see the class comment). */
+  private sideConnection(): Promise<DuckDBConnection> {
+    this.side ??= this.instance.connect().then((c) => (this.sideConn = c));
+    return this.side;
+  }
+
+  private async run<T>(f: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const own = this.tx.getStore();
+    if (own) return f(own);
+    if (this.txActive) return f(await this.sideConnection());
+    this.mainBusy++;
+    try {
+      return await f(this.conn);
+    } finally {
+      if (--this.mainBusy === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
   async exec(sql: string): Promise<void> {
-    await this.conn.run(sql);
+    await this.run((c) => c.run(sql));
   }
 
   async query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params as never);
+    const reader = await this.run((c) => c.runAndReadAll(sql, params as never));
     const rows = reader.getRowObjectsJson() as Row[];
     const types = reader.columnTypes().map((t) => t.toString());
     const names = reader.columnNames();
@@ -55,22 +94,31 @@ class DuckDb implements Db {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTx) throw new Error('nested transaction');
-    this.inTx = true;
-    await this.conn.run('BEGIN TRANSACTION');
+    if (this.tx.getStore()) return fn();
+    const prev = this.txTail;
+    let release!: () => void;
+    this.txTail = new Promise<void>((r) => (release = r));
+    await prev;
+    this.txActive = true;
     try {
-      const out = await fn();
-      await this.conn.run('COMMIT');
-      return out;
-    } catch (e) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw e;
+      if (this.mainBusy > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        const out = await this.tx.run(this.conn, fn);
+        await this.conn.run('COMMIT');
+        return out;
+      } catch (e) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
     } finally {
-      this.inTx = false;
+      this.txActive = false;
+      release();
     }
   }
 
   async close(): Promise<void> {
+    this.sideConn?.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { zerr } from '../errors.ts';
 import type { Db, Row } from './db.ts';
@@ -12,6 +13,9 @@ const types = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
+
+/** Per-connection settings (main client and pooled ones). */
+const SESSION_SETUP = `SET TIME ZONE 'Asia/Shanghai'; SET client_min_messages = warning`;
 
 /** Hide the password in a connection URL for messages. */
 export function redactUrl(url: string): string {
@@ -29,45 +33,90 @@ export async function openPostgres(url: string): Promise<Db> {
   }
   // Connection errors after connect must not crash the process with an unhandled event.
   client.on('error', () => undefined);
-  await client.query(`SET TIME ZONE 'Asia/Shanghai'; SET client_min_messages = warning`);
-  return new PgDb(client, redactUrl(url));
+  await client.query(SESSION_SETUP);
+  return new PgDb(client, redactUrl(url), url);
 }
 
+/**
+ * Concurrency (a server runs many requests at once on one store): a transaction runs on its own
+ * client — the main one when it is free, else one from a pool — and every `query`/`exec` in the
+ * transaction's async context (AsyncLocalStorage) goes to that client; a nested `transaction()`
+ * in that context joins it. Statements outside transactions run on the main client while no
+ * transaction holds it, else on the pool. PostgreSQL itself isolates the transactions; services
+ * guard read-modify-write with versions or `SELECT … FOR UPDATE`.
+ * Without concurrency everything runs on the main client as before (`client`, COPY).
+ */
 class PgDb implements Db {
   readonly dialect = 'postgres' as const;
-  private inTx = false;
+  private readonly tx = new AsyncLocalStorage<pg.ClientBase>();
+  /** A transaction holds the main client. */
+  private mainHeld = false;
+  private pool: pg.Pool | null = null;
   constructor(
     /** The underlying client, for engine-specific bulk paths (COPY). */
     readonly client: pg.Client,
     readonly location: string,
+    private readonly url: string,
   ) {}
 
+  private getPool(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.url, types, connectionTimeoutMillis: 5000, max: 10 });
+      this.pool.on('connect', (c) => {
+        c.on('error', () => undefined);
+        void c.query(SESSION_SETUP).catch(() => undefined);
+      });
+      this.pool.on('error', () => undefined);
+    }
+    return this.pool;
+  }
+
+  private runner(): { query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult> } {
+    const own = this.tx.getStore();
+    if (own) return own;
+    return this.mainHeld ? this.getPool() : this.client;
+  }
+
   async exec(sql: string): Promise<void> {
-    await this.client.query(sql);
+    await this.runner().query(sql);
   }
 
   async query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
-    const res = await this.client.query(sql, params as unknown[]);
+    const res = await this.runner().query(sql, params as unknown[]);
     return res.rows as T[];
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTx) throw new Error('nested transaction');
-    this.inTx = true;
-    await this.client.query('BEGIN');
+    if (this.tx.getStore()) return fn();
+    let c: pg.ClientBase;
+    let pooled: pg.PoolClient | null = null;
+    if (!this.mainHeld) {
+      this.mainHeld = true;
+      c = this.client;
+    } else {
+      pooled = await this.getPool().connect();
+      c = pooled;
+    }
     try {
-      const out = await fn();
-      await this.client.query('COMMIT');
-      return out;
-    } catch (e) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw e;
+      await c.query('BEGIN');
+      try {
+        const out = await this.tx.run(c, fn);
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
     } finally {
-      this.inTx = false;
+      if (pooled) pooled.release();
+      else this.mainHeld = false;
     }
   }
 
   async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    await p?.end().catch(() => undefined);
     await this.client.end();
   }
 }

@@ -9,11 +9,11 @@ import type { Actor } from '../auth/actor.ts';
 import { appendAudit } from '../audit/index.ts';
 import { localTimestamp } from '../clock.ts';
 import { forbidden, httpErr, invalid, notFound } from '../errors.ts';
-import { assertApprover, assertCaseWorker } from '../policies/cases.ts';
+import { assertCan, canProposeMeasure } from '../policies/permissions.ts';
 import { inJurisdiction } from '../policies/jurisdiction.ts';
 import type { Db } from '../store/db.ts';
 import { applyEffects, type EffectInput } from './effects.ts';
-import { CASE_STATE_ZH, isCaseState, isMeasureType, MARKET_MEASURES, MEASURES, newId, TRANSITIONS, type CaseState, type MeasureType } from './model.ts';
+import { CASE_STATE_ZH, isCaseState, isMeasureType, MEASURES, newId, TRANSITIONS, type CaseState, type MeasureType } from './model.ts';
 import { bumpCase, caseEvent, loadCase, setState, type CaseRow } from './service.ts';
 
 export interface MeasureInput {
@@ -218,8 +218,8 @@ async function takeEffect(db: Db, actor: Actor, k: CaseRow, mrow: { measure_id: 
 export async function proposeMeasure(db: Db, actor: Actor, caseId: string, input: MeasureInput, opts: { internal?: boolean; system?: boolean } = {}): Promise<MeasureRow> {
   const type = input.type as MeasureType;
   if (!opts.internal && !opts.system && !isMeasureType(type)) throw invalid('type', '不是有效的处理措施类型');
-  if (!opts.system) assertCaseWorker(actor);
-  if (actor.role === 'market_officer' && !MARKET_MEASURES.has(type)) throw forbidden('市场监管执法人员不能采取该措施');
+  if (!opts.system && !opts.internal && !canProposeMeasure(actor, type)) throw forbidden('当前角色无权采取该处理措施');
+  if (opts.internal && !opts.system) assertCan(actor, 'case.transition');
   if (!opts.internal && !Number.isInteger(input.version)) throw invalid('version', '必须是整数');
   validate(type, input);
   return opts.system ? proposeInTx(db, actor, caseId, input, opts) : db.transaction(() => proposeInTx(db, actor, caseId, input, opts));
@@ -284,7 +284,7 @@ export function toMeasure(m: Record<string, unknown>): MeasureRow {
  * never the proposer; the case's `version` must be current. Approval applies the effects.
  */
 export async function decideApproval(db: Db, actor: Actor, caseId: string, measureId: string, input: { decision: string; note?: string | null; version: number }): Promise<MeasureRow> {
-  assertApprover(actor);
+  assertCan(actor, 'case.measure.approve');
   if (input.decision !== 'approve' && input.decision !== 'reject') throw invalid('decision', '须为 approve 或 reject');
   if (!Number.isInteger(input.version)) throw invalid('version', '必须是整数');
   return db.transaction(async () => {

@@ -97,9 +97,6 @@ export function isMeasureType(v: unknown): v is MeasureType {
   return typeof v === 'string' && (MEASURE_TYPES as readonly string[]).includes(v) && v !== 'close_case';
 }
 
-/** Measures a market regulation officer may take (WORKFLOW.md role table). */
-export const MARKET_MEASURES: ReadonlySet<MeasureType> = new Set(['guidance', 'interview', 'rectification', 'penalty', 'transfer_judicial', 'transfer_discipline', 'transfer_other', 'close_case']);
-
 export type MeasureStatus = 'effective' | 'pending_approval' | 'rejected';
 
 /** Readable, roughly time-ordered ids: `AJ20231001-3fa2c1d0`. */

@@ -5,7 +5,8 @@
 import type { Actor } from '../auth/actor.ts';
 import { addDays, localDate, localTimestamp, storedToIso } from '../clock.ts';
 import { httpErr } from '../errors.ts';
-import { assertCaseReader, assertClueReader, caseScopeSql, clueScopeSql } from '../policies/cases.ts';
+import { caseScopeSql, clueScopeSql } from '../policies/cases.ts';
+import { assertCan } from '../policies/permissions.ts';
 import type { Db } from '../store/db.ts';
 import { ledgerOf, loadCase, loadClue } from './service.ts';
 import { toMeasure } from './measures.ts';
@@ -53,7 +54,7 @@ function clueItem(r: Record<string, unknown>, cutoff: string) {
 
 /** GET /api/clues. */
 export async function listCluesFor(db: Db, actor: Actor, q: ClueListQuery) {
-  assertClueReader(actor);
+  assertCan(actor, 'clue.read');
   const params: unknown[] = [];
   const where = [clueScopeSql(actor, params, 'c')];
   const eq = (col: string, v: unknown) => {
@@ -93,7 +94,7 @@ export async function listCluesFor(db: Db, actor: Actor, q: ClueListQuery) {
 
 /** GET /api/clues/{id}: the clue with evidence, related, version, link candidates and decisions. */
 export async function clueDetail(db: Db, actor: Actor, clueId: string) {
-  assertClueReader(actor);
+  assertCan(actor, 'clue.read');
   const c = (await loadClue(db, actor, clueId)) as unknown as Record<string, unknown>;
   const decisions = await db.query<Record<string, unknown>>(
     `SELECT decision_id, action, reason, case_id, from_state, to_state, actor, CAST(decided_at AS VARCHAR) AS decided_at, version FROM clue_decisions WHERE clue_id = $1 ORDER BY decided_at, decision_id`,
@@ -146,7 +147,7 @@ function caseItem(r: Record<string, unknown>, today: string) {
 
 /** GET /api/cases. */
 export async function listCasesFor(db: Db, actor: Actor, q: CaseListQuery) {
-  assertCaseReader(actor);
+  assertCan(actor, 'case.read');
   const params: unknown[] = [];
   const where = [caseScopeSql(actor, params, 'k')];
   const eq = (col: string, v: unknown) => {
@@ -181,7 +182,7 @@ export async function listCasesFor(db: Db, actor: Actor, q: CaseListQuery) {
 
 /** GET /api/cases/{id}. */
 export async function caseDetail(db: Db, actor: Actor, caseId: string) {
-  assertCaseReader(actor);
+  assertCan(actor, 'case.read');
   const k = await loadCase(db, actor, caseId);
   const today = localDate();
   const [clues, measures, events, transfers, ledger, inst] = await Promise.all([

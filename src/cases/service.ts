@@ -9,7 +9,8 @@ import { appendAudit } from '../audit/index.ts';
 import { localDate, localTimestamp } from '../clock.ts';
 import { getClue, type StoredClue } from '../clues/repository.ts';
 import { httpErr, invalid, notFound, staleVersion } from '../errors.ts';
-import { assertCaseWorker, assertLiaison, canSeeCase, canSeeClue } from '../policies/cases.ts';
+import { canSeeCase, canSeeClue } from '../policies/cases.ts';
+import { assertCan } from '../policies/permissions.ts';
 import type { Db } from '../store/db.ts';
 import { CASE_STATE_ZH, CLOSED_STATES, CLOSING_STATES, isCaseState, newId, TRANSITIONS, type CaseState } from './model.ts';
 
@@ -115,7 +116,7 @@ export interface DecisionInput {
  * case. Merged and dismissed clues are final (409).
  */
 export async function decideClue(db: Db, actor: Actor, clueId: string, input: DecisionInput): Promise<{ clue_id: string; case_id: string | null }> {
-  assertCaseWorker(actor);
+  assertCan(actor, 'clue.decide');
   if (!['triage', 'dismiss', 'merge'].includes(input.action)) throw invalid('action', '须为 triage / dismiss / merge 之一');
   if (!Number.isInteger(input.version)) throw invalid('version', '必须是整数');
   if (input.action === 'dismiss' && !String(input.reason ?? '').trim()) throw invalid('reason', '排除线索必须说明理由');
@@ -171,7 +172,7 @@ async function releaseOpenKey(db: Db, caseId: string): Promise<void> {
  * approval and the case stays where it is until approved (src/cases/measures.ts).
  */
 export async function transitionCase(db: Db, actor: Actor, caseId: string, input: { to: string; note?: string | null; version: number }, opts: { system?: boolean } = {}): Promise<CaseRow> {
-  if (!opts.system) assertCaseWorker(actor);
+  if (!opts.system) assertCan(actor, 'case.transition');
   if (!isCaseState(input.to)) throw invalid('to', '不是有效的案件状态');
   const to = input.to;
   if (CLOSING_STATES.has(to) && !opts.system) {
@@ -203,7 +204,7 @@ export async function setState(db: Db, actor: Actor, k: CaseRow, to: CaseState, 
 
 /** Flag or unflag a case as major (重大要情); a reason is required when flagging. */
 export async function setMajor(db: Db, actor: Actor, caseId: string, input: { major: boolean; reason?: string | null; version: number }): Promise<CaseRow> {
-  assertCaseWorker(actor);
+  assertCan(actor, 'case.major.flag');
   if (typeof input.major !== 'boolean') throw invalid('major', '必须是 true 或 false');
   if (input.major && !String(input.reason ?? '').trim()) throw invalid('reason', '标记重大要情必须说明理由');
   return db.transaction(async () => {
@@ -219,7 +220,7 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Record that the ordered rectification was verified (stops the case turning overdue). */
 export async function verifyRectification(db: Db, actor: Actor, caseId: string, input: { verified_on: string; note?: string | null; version: number }): Promise<CaseRow> {
-  assertCaseWorker(actor);
+  assertCan(actor, 'case.rectification.verify');
   if (!DATE_RE.test(String(input.verified_on ?? ''))) throw invalid('verified_on', '日期格式应为 YYYY-MM-DD');
   return db.transaction(async () => {
     const k = await loadCase(db, actor, caseId);
@@ -256,7 +257,7 @@ export async function ledgerOf(db: Db, caseId: string): Promise<Ledger> {
 
 /** Enter a recovery against the amount due (POST /api/cases/{id}/recoveries). */
 export async function recordRecovery(db: Db, actor: Actor, caseId: string, input: { amount_fen: number; received_on: string; note?: string | null; version: number }): Promise<Ledger> {
-  assertCaseWorker(actor);
+  assertCan(actor, 'case.recovery.record');
   if (!Number.isInteger(input.amount_fen) || input.amount_fen <= 0) throw invalid('amount_fen', '必须是正整数（分）');
   if (!DATE_RE.test(String(input.received_on ?? ''))) throw invalid('received_on', '日期格式应为 YYYY-MM-DD');
   return db.transaction(async () => {
@@ -277,7 +278,7 @@ export async function recordRecovery(db: Db, actor: Actor, caseId: string, input
 
 /** A discipline liaison records receipt of and feedback on a transfer to a discipline body. */
 export async function transferFeedback(db: Db, actor: Actor, caseId: string, measureId: string, input: { received_on?: string | null; feedback?: string | null; version: number }): Promise<CaseRow> {
-  assertLiaison(actor);
+  assertCan(actor, 'case.transfer.feedback');
   if (input.received_on != null && !DATE_RE.test(input.received_on)) throw invalid('received_on', '日期格式应为 YYYY-MM-DD');
   if (!input.received_on && !String(input.feedback ?? '').trim()) throw invalid('feedback', '请填写接收日期或反馈');
   return db.transaction(async () => {

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/index.ts';
 import { localTimestamp } from '../clock.ts';
 import { clueTopic, newId } from '../cases/model.ts';
 import { invalid } from '../errors.ts';
-import { assertClueCreator } from '../policies/cases.ts';
+import { assertCan } from '../policies/permissions.ts';
 import { inJurisdiction } from '../policies/jurisdiction.ts';
 import { notFound } from '../errors.ts';
 import type { Db } from '../store/db.ts';
@@ -115,7 +115,7 @@ const MANUAL_SOURCES: ClueSource[] = ['complaint', 'media', 'audit', 'inspection
 
 /** Register a clue by hand (POST /api/clues). Links a named institution like a complaint. */
 export async function createManualClue(db: Db, actor: Actor, input: ManualClueInput): Promise<string> {
-  assertClueCreator(actor);
+  assertCan(actor, 'clue.create');
   if (!MANUAL_SOURCES.includes(input.source)) throw invalid('source', `须为 ${MANUAL_SOURCES.join(' / ')} 之一`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(String(input.received_on ?? ''))) throw invalid('received_on', '日期格式应为 YYYY-MM-DD');
   if (!/^\d{6}$/.test(String(input.region_code ?? ''))) throw invalid('region_code', '应为 6 位行政区划代码');

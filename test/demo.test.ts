@@ -8,7 +8,7 @@ import { RULES } from '../src/screening/rules/index.ts';
 describe('zhili demo (the main job)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'zhili-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const opts = { dir: join(dir, 'demo'), scale: 0.02, seed: 7, db: join(dir, 'zhili.duckdb'), examples: 3 };
+  const opts = { dir: join(dir, 'demo'), scale: 0.02, seed: 7, db: join(dir, 'zhili.duckdb'), examples: 3, serve: false };
 
   it('generates, imports and screens the demo province, then changes nothing on a second run', async () => {
     let first = '';

@@ -185,3 +185,14 @@ export async function actorForToken(db: Db, token: string): Promise<Actor | null
   );
   return r[0] ? actorOf(r[0]) : null;
 }
+
+/** Set a new password (audited `user.password_set`; lifts a lock). */
+export async function setPassword(db: Db, actor: Actor, username: string, password: string): Promise<void> {
+  checkPasswordPolicy(password);
+  const hash = await hashPassword(password);
+  await db.transaction(async () => {
+    const u = await mustFind(db, username);
+    await db.query('UPDATE users SET password_hash = $2, failed_count = 0, locked_at = NULL WHERE user_id = $1', [u.user_id, hash]);
+    await appendAudit(db, { actor, action: 'user.password_set', target_type: 'user', target_id: username, region_code: u.region_code });
+  });
+}

@@ -6,10 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { createDemoUsers } from '../auth/demo.ts';
+import { ROLE_ZH } from '../auth/actor.ts';
 import { zerr } from '../errors.ts';
 import { importDataset } from '../importer/import.ts';
 import { runScreening } from '../screening/engine.ts';
 import { DEFAULT_DB_FILE, openStore } from '../store/index.ts';
+import { startServer } from '../server/serve.ts';
 import { generate } from '../synth/generate.ts';
 import { formatImportSummary } from './import.ts';
 import { formatReportTable } from './screen.ts';
@@ -20,6 +23,10 @@ export interface DemoOptions {
   seed: number;
   db: string;
   examples: number;
+  /** After screening, create the demo accounts and serve the console (the CLI's default; `--no-serve`). */
+  serve?: boolean;
+  host?: string;
+  port?: number;
 }
 
 /** Run the demo and return what it printed (also written to stdout as it goes). */
@@ -33,6 +40,7 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
     out(`① 演示数据已存在：${o.dir}（删除该目录可重新生成）\n\n`);
   }
   const db = await openStore({ db: o.db });
+  let serving = false;
   try {
     out(`② 导入 → ${o.db}\n`);
     const report = await importDataset(db, o.dir);
@@ -55,8 +63,16 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
       }
     }
     out(`\n下一步：npx zhili screen --out clues.xlsx 导出线索；npx zhili scan "全国通用职业资格证书 包过" 试用违规用语扫描。\n`);
+    if (o.serve) {
+      const accounts = await createDemoUsers(db);
+      // The server owns the store from here and closes it on SIGTERM/SIGINT.
+      const s = await startServer({ db, host: o.host ?? '127.0.0.1', port: o.port ?? 8080, handleSignals: true });
+      serving = true;
+      out(`\n④ 控制台已启动：${s.url}/ （接口文档 ${s.url}/docs；Ctrl+C 停止）\n演示账号（密码只显示这一次）：\n`);
+      for (const a of accounts) out(`  ${a.username.padEnd(16)} ${a.password}  ${ROLE_ZH[a.role]}，区域 ${a.region_code}${a.platform ? `，平台 ${a.platform}` : ''}\n`);
+    }
   } finally {
-    await db.close();
+    if (!serving) await db.close();
   }
 }
 
@@ -70,9 +86,11 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', '随机种子 / seed', '2023')
     .option('--db <file>', 'DuckDB 数据库文件 / DuckDB store file', DEFAULT_DB_FILE)
     .option('--examples <n>', '示例线索条数 / example clues to print', '4')
-    .action(async (o: { dir: string; scale: string; seed: string; db: string; examples: string }) => {
+    .option('--no-serve', '筛查后不启动服务 / do not start the server after screening')
+    .option('--port <port>', '服务端口 / server port', '8080')
+    .action(async (o: { dir: string; scale: string; seed: string; db: string; examples: string; serve: boolean; port: string }) => {
       const scale = Number(o.scale);
       if (!(scale > 0)) throw zerr('demo.scale', `规模无效：${o.scale}`, `invalid scale: ${o.scale}`);
-      await runDemo({ dir: o.dir, scale, seed: Number(o.seed), db: o.db, examples: Number(o.examples) });
+      await runDemo({ dir: o.dir, scale, seed: Number(o.seed), db: o.db, examples: Number(o.examples), serve: o.serve, port: Number(o.port) });
     });
 }

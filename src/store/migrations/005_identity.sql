@@ -3,7 +3,7 @@
 -- tokens as SHA-256 hex. Times are local Asia/Shanghai wall-clock from src/clock.ts.
 CREATE TABLE users (
   user_id VARCHAR PRIMARY KEY,
-  username VARCHAR NOT NULL UNIQUE,
+  username VARCHAR NOT NULL,
   role VARCHAR NOT NULL,
   region_code VARCHAR NOT NULL,
   platform VARCHAR,
@@ -13,6 +13,9 @@ CREATE TABLE users (
   locked_at TIMESTAMP,
   created_at TIMESTAMP NOT NULL
 );
+-- Names are unique: checked by the user service inside its transaction. No UNIQUE constraint:
+-- DuckDB's over-eager check refuses a second UPDATE of a row with a unique key in one session
+-- ("Duplicate key … violates unique constraint", seen with failed_count updates).
 
 CREATE TABLE user_sessions (
   id_hash VARCHAR PRIMARY KEY,
@@ -33,7 +36,7 @@ CREATE TABLE api_tokens (
 
 CREATE TABLE login_attempts (
   attempted_at TIMESTAMP NOT NULL,
-  username VARCHAR NOT NULL UNIQUE,
+  username VARCHAR NOT NULL,
   address VARCHAR,
   ok BOOLEAN NOT NULL
 );

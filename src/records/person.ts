@@ -6,11 +6,11 @@
  * roles by the presenter; for the roles that read them in full, the view is audited.
  */
 import type { Actor } from '../auth/actor.ts';
-import { appendAudit } from '../audit/index.ts';
 import { notFound } from '../errors.ts';
 import { assertCan } from '../policies/permissions.ts';
 import { clueScopeSql } from '../policies/cases.ts';
-import { masksPersonalData, regionFilterSql } from '../policies/jurisdiction.ts';
+import { regionFilterSql } from '../policies/jurisdiction.ts';
+import { auditIdView } from '../privacy/present.ts';
 import type { Db, Row } from '../store/db.ts';
 
 
@@ -41,10 +41,6 @@ export async function personRecord(db: Db, actor: Actor, idNumber: string) {
     `SELECT clue_id, source, rule, severity, state, summary, region_code, institution_id, case_id FROM clues c WHERE c.subject_type = 'person' AND c.subject_id = $1 AND ${clueScopeSql(actor, cp, 'c')} ORDER BY c.created_at DESC`,
     cp,
   );
-  if (!masksPersonalData(actor)) {
-    await db.transaction(() =>
-      appendAudit(db, { actor, action: 'person.view_id', target_type: 'person', target_id: id, region_code: (person.region_code as string | null) ?? null }),
-    );
-  }
+  await auditIdView(db, actor, id, (person.region_code as string | null) ?? null);
   return { person, enrollments, claims, results, certificates, clues };
 }

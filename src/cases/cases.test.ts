@@ -11,7 +11,9 @@ import { verifyAudit } from '../audit/index.ts';
 import { setClock } from '../clock.ts';
 import { ingestComplaints } from '../clues/intake.ts';
 import { upsertScreeningClues, startRun, clueId } from '../clues/repository.ts';
-import { insert } from '../screening/rules/training/testkit.ts';
+import { CATALOG_RULES } from '../screening/rules/training/catalog.ts';
+import { insert, run as runRule } from '../screening/rules/training/testkit.ts';
+import { institutionProfile } from '../records/institution.ts';
 import { ENGINES, freshStore, type TestStore } from '../store/testing.ts';
 import { runDeadlines } from './deadlines.ts';
 import { reapplyEffects } from './effects.ts';
@@ -156,6 +158,18 @@ describe.each(ENGINES)('case ladder on %s', (engine) => {
     expect(inst!.subsidy_catalog_to).toBe('2023-10-16');
     k = await caseDetail(s.db, inspector, caseId);
     expect(k.state).toBe('escalated');
+    // The profile shows the effective status beside the export's own value (catalog_to is the
+    // decision date, inclusive: out of the catalog from the next day) …
+    setClock('2023-10-17T08:00:00+08:00');
+    const profile = await institutionProfile(s.db, inspector, 'I1');
+    expect(profile.catalog).toMatchObject({ effective: false, as_exported: true, subsidy_catalog_to: '2023-10-16', subsidy_catalog_to_exported: null });
+    // … and screening sees it: a class subsidised after the removal is out of the catalog.
+    await insert(s.db, 'projects', [{ project_id: 'P1', name: '电工', standard_hours: 40, subsidy_per_person: 1000, catalog_from: '2023-01-01' }]);
+    await insert(s.db, 'classes', [{ class_id: 'CL-AFTER', institution_id: 'I1', project_id: 'P1', mode: 'offline', start_date: '2023-11-01', end_date: '2023-11-10', planned_hours: 40 }]);
+    await insert(s.db, 'claims', [{ claim_id: 'CLM1', institution_id: 'I1', class_id: 'CL-AFTER', submitted_on: '2023-11-11', amount: 1000, status: 'submitted' }]);
+    const catalogRule = CATALOG_RULES.find((r) => r.id === 'TR-CATALOG')!;
+    const findings = await runRule(s.db, catalogRule);
+    expect(findings.map((f) => f.subject.id)).toContain('CL-AFTER');
   });
 
   it('recovery ledger in fen', async () => {

@@ -13,6 +13,7 @@ import { env, type Env } from '../config/env.ts';
 import { Command } from 'commander';
 import { ZhiliError } from '../errors.ts';
 import { registerAudit } from './audit.ts';
+import { registerDeadlines } from './deadlines.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
 import { registerImport } from './import.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('（使用 zhili --help 查看用法 / see zhili --help）')
     .configureOutput({ outputError: (str, write) => write(str) });
   program.addHelpCommand('help [command]', '显示某个命令的帮助 / help for a command');
+  registerDeadlines(program);
   registerDemo(program);
   registerGenerate(program);
   registerImport(program);

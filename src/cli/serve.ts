@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { zerr } from '../errors.ts';
+import { runDeadlines } from '../cases/deadlines.ts';
 import { startServer } from '../server/serve.ts';
 import { openStore } from '../store/index.ts';
 
@@ -19,8 +20,7 @@ export function registerServe(program: Command): void {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw zerr('serve.port', `端口无效：${o.port}`, `invalid port: ${o.port}`);
       const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
-      // Deadline checks (g-cases' deadline service) join `scheduled` here when merged.
-      const s = await startServer({ db, host: o.host, port, logger: true, handleSignals: true, scheduled: [] });
+      const s = await startServer({ db, host: o.host, port, logger: true, handleSignals: true, scheduled: [() => runDeadlines(db)] });
       process.stdout.write(`zhili 服务已启动 / listening: ${s.url}  （接口文档 ${s.url}/docs）\n`);
     });
 }

@@ -264,3 +264,16 @@ export function allCounties(): readonly RegionEntry[] {
 }
 
 const ALL_COUNTIES: readonly RegionEntry[] = Object.freeze([...COUNTIES.values()]);
+
+/** Every region name of the table at its own level (province, city, county), e.g. 广东省, 广州市, 天河区. */
+export function regionNames(): readonly string[] {
+  return REGION_NAMES;
+}
+
+const REGION_NAMES: readonly string[] = Object.freeze([
+  ...new Set([
+    ...Object.values(PROVINCES),
+    ...[...CITIES.values()].map((c) => c.name),
+    ...[...COUNTIES.values()].map((c) => c.name),
+  ]),
+]);

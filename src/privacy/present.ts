@@ -40,8 +40,13 @@ function walk(v: unknown, key: string | null): unknown {
   if (Array.isArray(v)) return v.map((x) => walk(x, key));
   if (typeof v === 'object') {
     if (v instanceof Date || Buffer.isBuffer(v)) return v;
+    const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = walk(x, k);
+    for (const [k, x] of Object.entries(o)) out[k] = walk(x, k);
+    // A reference to a person ({type:'person', id}, a clue's subject_type/subject_id) names them by identity number.
+    if (o.type === 'person' && typeof o.id === 'string') out.id = maskBy(o.id, maskIdNumber);
+    if (o.subject_type === 'person' && typeof o.subject_id === 'string') out.subject_id = maskBy(o.subject_id, maskIdNumber);
+    if (o.target_type === 'person' && typeof o.target_id === 'string') out.target_id = maskBy(o.target_id, maskIdNumber);
     return out;
   }
   return v;

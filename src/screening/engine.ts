@@ -5,6 +5,7 @@
  */
 import { ENTITIES, type EntityName } from '../dataset/entities.ts';
 import { effectiveRuleConfig, loadSettings, mergeSettings, parseSetOptions, validateSettings, type Settings } from '../config/settings.ts';
+import { ingestComplaints } from '../clues/intake.ts';
 import { finishRun, startRun, upsertScreeningClues, type ClueRecord, type RunRuleRecord } from '../clues/repository.ts';
 import { zerr } from '../errors.ts';
 import { log as defaultLog } from '../log.ts';
@@ -213,6 +214,8 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
     }
     const ran = reports.filter((r) => r.status === 'ran').map((r) => r.id);
     const { inserted, deactivated } = await upsertScreeningClues(db, runId, ran, findings);
+    // Imported complaints become clues by the next screening run at the latest (WORKFLOW.md).
+    await ingestComplaints(db);
     const count = (s: RuleStatus) => reports.filter((r) => r.status === s).length;
     await finishRun(db, runId, reports as RunRuleRecord[], {
       ran: ran.length,

@@ -17,6 +17,9 @@ import { installAuthHook } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
+import caseRoutes from './routes/cases.ts';
+import clueRoutes from './routes/clues.ts';
+import recordRoutes from './routes/records.ts';
 import systemRoutes from './routes/system.ts';
 import { errorSchema } from './schemas.ts';
 import type { RouteOptions } from './types.ts';
@@ -37,7 +40,7 @@ type RouteModule = (app: FastifyInstance, opts: RouteOptions) => Promise<void>;
  *   import recordRoutes from './routes/records.ts';
  * and append clueRoutes, caseRoutes, recordRoutes to this list.
  */
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes];
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 

@@ -16,7 +16,7 @@ import { setClock } from '../src/clock.ts';
 import { clueId, startRun, upsertScreeningClues } from '../src/clues/repository.ts';
 import { masksPersonalData } from '../src/policies/jurisdiction.ts';
 import { can, caseScope, clueScope, type Permission } from '../src/policies/permissions.ts';
-import { insert } from '../src/screening/rules/training/testkit.ts';
+import { insert } from '../src/screening/kit/testkit.ts';
 import { buildApp } from '../src/server/app.ts';
 import { ENGINES, freshStore, type TestStore } from '../src/store/testing.ts';
 

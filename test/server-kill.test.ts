@@ -10,7 +10,7 @@ import { CLI_ACTOR } from '../src/auth/actor.ts';
 import { addUser, createToken } from '../src/auth/users.ts';
 import { verifyAudit } from '../src/audit/index.ts';
 import { clueId, startRun, upsertScreeningClues } from '../src/clues/repository.ts';
-import { insert } from '../src/screening/rules/training/testkit.ts';
+import { insert } from '../src/screening/kit/testkit.ts';
 import { openStore } from '../src/store/index.ts';
 import { ENGINES, freshStore, type TestStore } from '../src/store/testing.ts';
 

@@ -12,7 +12,7 @@ import { setClock } from '../clock.ts';
 import { ingestComplaints } from '../clues/intake.ts';
 import { upsertScreeningClues, startRun, clueId } from '../clues/repository.ts';
 import { CATALOG_RULES } from '../screening/rules/training/catalog.ts';
-import { insert, run as runRule } from '../screening/rules/training/testkit.ts';
+import { insert, run as runRule } from '../screening/kit/testkit.ts';
 import { institutionProfile } from '../records/institution.ts';
 import { ENGINES, freshStore, type TestStore } from '../store/testing.ts';
 import { runDeadlines } from './deadlines.ts';

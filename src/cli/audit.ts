@@ -3,8 +3,6 @@
  * or the first bad entry, exit 1.
  */
 import type { Command } from 'commander';
-import { verifyAudit } from '../audit/index.ts';
-import { openStore } from '../store/index.ts';
 
 /** Register `zhili audit`. */
 export function registerAudit(program: Command): void {
@@ -15,6 +13,7 @@ export function registerAudit(program: Command): void {
     .option('--db <file>', 'DuckDB 数据库文件（默认 .zhili/zhili.duckdb）/ DuckDB store file')
     .option('--database-url <url>', 'PostgreSQL 连接串（优先于 --db）/ PostgreSQL URL')
     .action(async (o: { db?: string; databaseUrl?: string }) => {
+      const [{ verifyAudit }, { openStore }] = await Promise.all([import('../audit/index.ts'), import('../store/index.ts')]);
       const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
       try {
         const r = await verifyAudit(db);

@@ -3,10 +3,6 @@
  * check the server runs at start and periodically, for cron. Prints what changed.
  */
 import type { Command } from 'commander';
-import { runDeadlines } from '../cases/deadlines.ts';
-import { MEASURES } from '../cases/model.ts';
-import { localTimestamp } from '../clock.ts';
-import { openStore } from '../store/index.ts';
 
 /** Register `zhili deadlines`. */
 export function registerDeadlines(program: Command): void {
@@ -16,6 +12,12 @@ export function registerDeadlines(program: Command): void {
     .option('--db <file>', 'DuckDB 数据库文件（默认 .zhili/zhili.duckdb）/ DuckDB store file')
     .option('--database-url <url>', 'PostgreSQL 连接串（优先于 --db）/ PostgreSQL URL')
     .action(async (o: { db?: string; databaseUrl?: string }) => {
+      const [{ runDeadlines }, { MEASURES }, { localTimestamp }, { openStore }] = await Promise.all([
+        import('../cases/deadlines.ts'),
+        import('../cases/model.ts'),
+        import('../clock.ts'),
+        import('../store/index.ts'),
+      ]);
       const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
       try {
         const r = await runDeadlines(db);

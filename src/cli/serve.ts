@@ -3,9 +3,6 @@
  */
 import type { Command } from 'commander';
 import { zerr } from '../errors.ts';
-import { runDeadlines } from '../cases/deadlines.ts';
-import { startServer } from '../server/serve.ts';
-import { openStore } from '../store/index.ts';
 
 /** Register `zhili serve`. */
 export function registerServe(program: Command): void {
@@ -19,6 +16,12 @@ export function registerServe(program: Command): void {
     .action(async (o: { db?: string; databaseUrl?: string; host: string; port: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw zerr('serve.port', `端口无效：${o.port}`, `invalid port: ${o.port}`);
+      // Loaded on demand so `zhili --help` and the other commands start without them.
+      const [{ runDeadlines }, { startServer }, { openStore }] = await Promise.all([
+        import('../cases/deadlines.ts'),
+        import('../server/serve.ts'),
+        import('../store/index.ts'),
+      ]);
       const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
       const s = await startServer({ db, host: o.host, port, logger: true, handleSignals: true, scheduled: [() => runDeadlines(db)] });
       process.stdout.write(`zhili 服务已启动 / listening: ${s.url}  （接口文档 ${s.url}/docs）\n`);

@@ -4,12 +4,14 @@
  */
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../auth/actor.ts';
-import { addUser, createToken, disableUser, listUsers, revokeTokens, unlockUser } from '../auth/users.ts';
 import { zerr } from '../errors.ts';
-import { openStore } from '../store/index.ts';
 import type { Db } from '../store/db.ts';
 
+/** The user service and the store, loaded on demand so `zhili --help` starts without them. */
+const users = () => import('../auth/users.ts');
+
 async function withStore<T>(o: { db?: string; databaseUrl?: string }, fn: (db: Db) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/index.ts');
   const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
   try {
     return await fn(db);
@@ -46,26 +48,26 @@ export function registerUser(program: Command): void {
   ).action(async (username: string, o: StoreOpts & { role: string; region: string; platform?: string; passwordStdin?: boolean }) => {
     if (!o.passwordStdin) throw zerr('user.password_stdin', '须使用 --password-stdin 从标准输入提供密码', '--password-stdin is required');
     const password = await readStdin();
-    const u = await withStore(o, (db) => addUser(db, CLI_ACTOR, { username, role: o.role, region_code: o.region, platform: o.platform ?? null, password }));
+    const u = await withStore(o, async (db) => (await users()).addUser(db, CLI_ACTOR, { username, role: o.role, region_code: o.region, platform: o.platform ?? null, password }));
     process.stdout.write(`已新增用户 ${u.username}（${u.role}，区域 ${u.region_code}${u.platform ? `，平台 ${u.platform}` : ''}）\n`);
   });
 
   storeOptions(user.command('list').description('列出用户 / list users')).action(async (o: StoreOpts) => {
-    const users = await withStore(o, listUsers);
-    for (const u of users) {
+    const list = await withStore(o, async (db) => (await users()).listUsers(db));
+    for (const u of list) {
       const flags = [u.disabled ? '已停用' : '', u.locked ? '已锁定' : ''].filter(Boolean).join(' ');
       process.stdout.write(`${u.username}\t${u.role}\t${u.region_code}\t${u.platform ?? ''}\t令牌 ${u.tokens}\t${flags}\n`);
     }
-    if (!users.length) process.stdout.write('（无用户）\n');
+    if (!list.length) process.stdout.write('（无用户）\n');
   });
 
   storeOptions(user.command('disable <username>').description('停用用户（会话与令牌随即失效）/ disable a user')).action(async (username: string, o: StoreOpts) => {
-    await withStore(o, (db) => disableUser(db, CLI_ACTOR, username));
+    await withStore(o, async (db) => (await users()).disableUser(db, CLI_ACTOR, username));
     process.stdout.write(`已停用用户 ${username}\n`);
   });
 
   storeOptions(user.command('unlock <username>').description('解除连续登录失败造成的锁定 / unlock after failed logins')).action(async (username: string, o: StoreOpts) => {
-    await withStore(o, (db) => unlockUser(db, CLI_ACTOR, username));
+    await withStore(o, async (db) => (await users()).unlockUser(db, CLI_ACTOR, username));
     process.stdout.write(`已解锁用户 ${username}\n`);
   });
 
@@ -76,11 +78,11 @@ export function registerUser(program: Command): void {
       .option('--revoke', '撤销该用户的全部令牌 / revoke the user\'s tokens'),
   ).action(async (username: string, o: StoreOpts & { revoke?: boolean }) => {
     if (o.revoke) {
-      const n = await withStore(o, (db) => revokeTokens(db, CLI_ACTOR, username));
+      const n = await withStore(o, async (db) => (await users()).revokeTokens(db, CLI_ACTOR, username));
       process.stdout.write(`已撤销 ${username} 的 ${n} 个令牌\n`);
       return;
     }
-    const token = await withStore(o, (db) => createToken(db, CLI_ACTOR, username));
+    const token = await withStore(o, async (db) => (await users()).createToken(db, CLI_ACTOR, username));
     process.stdout.write(`${token}\n`);
     process.stderr.write('令牌只显示这一次，请妥善保存（Authorization: Bearer …）/ shown once\n');
   });

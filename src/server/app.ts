@@ -2,6 +2,7 @@
  * The fastify application (contract for route modules: src/server/README.md).
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -42,7 +43,19 @@ type RouteModule = (app: FastifyInstance, opts: RouteOptions) => Promise<void>;
  */
 export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes];
 
-const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+/**
+ * The console's build (web/dist) under the project root: the nearest folder above this module
+ * with a package.json — the same from src/server/ (tsx) and from the bundled dist/.
+ */
+function webDist(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'web', 'dist');
+    dir = dirname(dir);
+  }
+  return join(process.cwd(), 'web', 'dist');
+}
+const WEB_DIST = webDist();
 
 const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>治理 zhili</title></head>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto;line-height:1.6">

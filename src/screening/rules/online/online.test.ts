@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../store/db.ts';
-import { dialectOf } from '../../store/dialect.ts';
-import { ENGINES, freshStore, type TestStore } from '../../store/testing.ts';
-import { evaluateRule, resolveParams } from '../evaluate.ts';
-import type { Finding, Rule } from '../types.ts';
-import { ONLINE_RULES } from './online.ts';
-import { maskId } from './util.ts';
+import type { Db } from '../../../store/db.ts';
+import { dialectOf } from '../../../store/dialect.ts';
+import { ENGINES, freshStore, type TestStore } from '../../../store/testing.ts';
+import { evaluateRule, resolveParams } from '../../evaluate.ts';
+import type { Finding, Rule } from '../../types.ts';
+import { ONLINE_RULES } from './index.ts';
+import { maskId } from '../util.ts';
 
 const rule = (id: string): Rule => ONLINE_RULES.find((r) => r.id === id)!;
 

@@ -32,6 +32,8 @@ export function payloadHash(ctx: RuleContext, a: string): string {
  * back afterwards. The one engine difference is the partition key: on DuckDB one 64-bit
  * hash of (id_number, class_id) sorts faster than the two strings.
  */
+let tableNo = 0;
+
 export const ON_TAMPER: Rule = {
   id: 'ON-TAMPER',
   title: '线上学习记录哈希链断裂（数据篡改）',
@@ -45,27 +47,39 @@ export const ON_TAMPER: Rule = {
   async run(ctx) {
     const duck = ctx.d.name === 'duckdb';
     const w = `(PARTITION BY ${duck ? 'pk' : 'id_number, class_id'} ORDER BY "at", ${eventIdOrder(ctx)})`;
+    // The broken events go to a TEMP table first: joined back to the events in the same
+    // statement, PostgreSQL misjudged their number (≈ 60 % of the events) and sorted the
+    // whole events table for a merge join; a small table is hash-joined instead.
+    const broken = `zhili_tmp_online_tamper_${process.pid}_${++tableNo}`;
     // Both engines' SHA-256 give lowercase hex, so LOWER (costly over 64 characters × 50M)
-    // only runs on the rare hashes that differ as written.
-    const inner = `WITH h AS (
+    // only runs on the rare hashes that differ as written. MATERIALIZED on PostgreSQL: it
+    // otherwise postpones the costly SHA-256 past the sort, which then carries the wide raw
+    // columns (DuckDB narrows first by itself).
+    await ctx.db.exec(`DROP TABLE IF EXISTS ${broken}`);
+    await ctx.db.exec(`CREATE TEMP TABLE ${broken} AS
+      WITH h AS ${duck ? '' : 'MATERIALIZED '}(
         SELECT ${duck ? 'hash(id_number, class_id) AS pk' : 'id_number'}, class_id, event_id, "at",
           LOWER(SUBSTR(COALESCE(prev_hash, ''), 1, 12)) AS prev12, LOWER(SUBSTR(hash, 1, 12)) AS hash12,
           (hash <> r AND LOWER(hash) <> r) AS hash_mismatch
         FROM (SELECT prev_hash, hash, id_number, class_id, event_id, "at", ${payloadHash(ctx, 'online_events')} AS r
           FROM online_events WHERE hash IS NOT NULL AND hash <> '') x),
       l AS (
-        SELECT h.*, LAG(hash12) OVER ${w} AS prev_event_hash12, LAG(event_id) OVER ${w} AS prev_event_id FROM h),
-      f AS (
-        SELECT class_id, event_id, "at", hash_mismatch, prev12 <> COALESCE(prev_event_hash12, '') AS prev_hash_mismatch,
-          prev_event_hash12, prev_event_id
-        FROM l WHERE hash_mismatch OR prev12 <> COALESCE(prev_event_hash12, ''))
-      SELECT o.id_number AS subject_id, f.class_id, f.event_id, f."at", o.type, o.position_s, f.prev_event_id,
+        SELECT h.*, LAG(hash12) OVER ${w} AS prev_event_hash12, LAG(event_id) OVER ${w} AS prev_event_id FROM h)
+      SELECT class_id, event_id, "at", hash_mismatch, prev12 <> COALESCE(prev_event_hash12, '') AS prev_hash_mismatch,
+        prev_event_hash12, prev_event_id
+      FROM l WHERE hash_mismatch OR prev12 <> COALESCE(prev_event_hash12, '')`);
+    const inner = `SELECT o.id_number AS subject_id, f.class_id, f.event_id, f."at", o.type, o.position_s, f.prev_event_id,
         o.prev_hash, f.prev_event_hash12 AS prev_event_hash_prefix, o.hash, ${payloadHash(ctx, 'o')} AS recomputed,
         f.hash_mismatch, f.prev_hash_mismatch, o.src_file, o.src_line,
         ${CLASS_COLS}
-      FROM f JOIN online_events o ON o.event_id = f.event_id AND o.class_id = f.class_id AND o."at" = f."at"
+      FROM ${broken} f JOIN online_events o ON o.event_id = f.event_id AND o.class_id = f.class_id AND o."at" = f."at"
         ${CLASS_JOIN('f')}`;
-    const groups = await boundedRows(ctx, inner, `class_id, "at", ${eventIdOrder(ctx)}`);
+    let groups;
+    try {
+      groups = await boundedRows(ctx, inner, `class_id, "at", ${eventIdOrder(ctx)}`);
+    } finally {
+      await ctx.db.exec(`DROP TABLE IF EXISTS ${broken}`);
+    }
     return [...groups.values()].map((rows) => {
       const top = rows[0];
       const n = numOf(top.n_rows);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../../store/testing.ts';
-import { P1, P2, P3, insertEvents, plus, session, mins, ids, useOnlineStore, type Ev } from './testkit.ts';
+import { P1, P2, P3, PEOPLE, insertEvents, plus, session, mins, ids, useOnlineStore, type Ev } from './testkit.ts';
 
 describe.each(ENGINES)('ON-CONCURRENT on %s', (engine) => {
   const store = useOnlineStore(engine);
@@ -41,7 +41,7 @@ describe.each(ENGINES)('ON-CONCURRENT on %s', (engine) => {
     expect(f[0].summary).toContain('8 分钟');
   });
 
-  it('ON-CONCURRENT: switching A → B → A within one session is not concurrent; parallel heartbeats in one class for 5 minutes are, 4 minutes are not', async () => {
+  it('ON-CONCURRENT: switching A → B → A (devices, or course items) within one session is not concurrent; parallel heartbeats in one class for 5 minutes are, 4 minutes are not', async () => {
     const every30 = (from: number, to: number) => Array.from({ length: (to - from) * 2 }, (_, i) => from * 60 + (i + 1) * 30);
     await insertEvents(store.db, [
       // P1: A 09:00–09:10, B 09:10:30–09:20, back on A 09:20:30–09:30 — one login session on A
@@ -56,6 +56,11 @@ describe.each(ENGINES)('ON-CONCURRENT on %s', (engine) => {
       // P3: B logs in at 09:06 → 4 minutes.
       ...session(P3, 'C1', '2023-08-01 09:00:00', every30(0, 10), { dev: 'A' }),
       ...session(P3, 'C1', '2023-08-01 09:06:00', every30(0, 10), { dev: 'B' }),
+      // PEOPLE[0]: course items K1 → K2 → K1 on one device, one at a time.
+      { p: PEOPLE[0], c: 'C1', at: '2023-08-01 09:00:00', type: 'login', dev: 'D9' },
+      ...[...mins(1, 10).map((s) => ['K1', s] as const), ...mins(11, 20).map((s) => ['K2', s] as const), ...mins(21, 30).map((s) => ['K1', s] as const)].map(
+        ([item, s]) => ({ p: PEOPLE[0], c: 'C1', at: plus('2023-08-01 09:00:00', s), type: 'progress', item, pos: s, dev: 'D9' }),
+      ),
     ]);
     const f = await run('ON-CONCURRENT');
     expect(ids(f)).toEqual([P2]);
@@ -64,6 +69,6 @@ describe.each(ENGINES)('ON-CONCURRENT on %s', (engine) => {
     ]);
     expect(f[0].summary).toContain('两台设备');
     // A longer activity gap than B's 10-minute stint makes A "active" throughout: then it is concurrent.
-    expect(ids(await run('ON-CONCURRENT', { active_gap_minutes: 11 }))).toEqual([P1, P2]);
+    expect(ids(await run('ON-CONCURRENT', { active_gap_minutes: 11 }))).toEqual([PEOPLE[0], P1, P2]);
   });
 });

@@ -73,7 +73,10 @@ export const second = (v: unknown) => text(v).slice(0, 19);
  * - 'face': one row per face event (face_seq, face_score);
  * - 'device': one row per activity interval of the device in the session: a maximal run of
  *   its events each at most `active_gap_minutes` after the previous one, [s, e];
- * - 'item': likewise per course item (course_item), from the events of that item only;
+ * - 'item': per course item within each device activity interval (dev_isl, course_item), the
+ *   span [s, e] of that item's events there — an upper bound of the item's activity that
+ *   ON-CONCURRENT refines for the few candidates (per-item windows over all events would
+ *   double the cost of this pass);
  * - 'day': learning seconds of the session ending on `day` (own_s) and the part of them
  *   that lies before midnight, i.e. on the previous day (spill_s). Learning time is the sum
  *   of the intervals from an event to the next one when that next event is a learning event
@@ -89,21 +92,17 @@ export function sessionSummarySql(ctx: RuleContext): string {
   // the end) and the later passes sort on integers only (the position from the first pass).
   const duck = d.name === 'duckdb';
   const keys = duck ? 'pk' : 'id_number, class_id, device_id';
-  const itemKeys = duck ? 'ik' : 'id_number, class_id, device_id, course_item';
   const w1 = `PARTITION BY ${keys} ORDER BY "at", ${eid}`;
-  const wi1 = `PARTITION BY ${itemKeys} ORDER BY "at", ${eid}`;
   const w2 = `PARTITION BY ${keys} ORDER BY seq`;
-  const wi2 = `PARTITION BY ${itemKeys} ORDER BY seq`;
   const mid = d.epoch('CAST(CAST("at" AS DATE) AS TIMESTAMP)');
   return `WITH e1 AS (
-      SELECT ${keys}${duck ? ', ik' : ''}, "at", type, course_item, face_score,
+      SELECT ${keys}, "at", type, course_item, face_score,
         LAG("at") OVER (${w1}) AS prev_at, LAG(type = 'logout') OVER (${w1}) AS prev_logout, ROW_NUMBER() OVER (${w1}) AS seq,
-        MAX(CASE WHEN type = 'heartbeat' THEN "at" END) OVER (${w1} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hb_at,
-        LAG("at") OVER (${wi1}) AS prev_item_at
-      FROM (SELECT ${duck ? 'hash(id_number, class_id, device_id) AS pk, hash(id_number, class_id, device_id, course_item) AS ik' : 'id_number, class_id, device_id'},
+        MAX(CASE WHEN type = 'heartbeat' THEN "at" END) OVER (${w1} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hb_at
+      FROM (SELECT ${duck ? 'hash(id_number, class_id, device_id) AS pk' : 'id_number, class_id, device_id'},
         event_id, "at", type, course_item, face_score FROM online_events) ev),
     e2 AS (
-      SELECT e1.*, ${d.epoch('"at"')} AS t, ${d.epoch('prev_at')} AS prev_t, ${d.epoch('prev_hb_at')} AS prev_hb_t, ${d.epoch('prev_item_at')} AS prev_item_t
+      SELECT e1.*, ${d.epoch('"at"')} AS t, ${d.epoch('prev_at')} AS prev_t, ${d.epoch('prev_hb_at')} AS prev_hb_t
       FROM e1),
     e2f AS (
       SELECT e2.*, CASE WHEN prev_t IS NULL OR type = 'login' OR prev_logout OR t - prev_t > ${gap} THEN 1 ELSE 0 END AS flag
@@ -117,14 +116,12 @@ export function sessionSummarySql(ctx: RuleContext): string {
         type IN ${LEARNING} AS learning
       FROM e2f),
     e4 AS (
-      SELECT e3.*, CASE WHEN course_item IS NOT NULL THEN SUM(CASE WHEN prev_item_t IS NULL OR prev_item_t < sess_start_t
-          OR t - prev_item_t > ${active} THEN 1 ELSE 0 END) OVER (${wi2} ROWS UNBOUNDED PRECEDING) END AS item_isl,
-        CASE WHEN type = 'heartbeat' AND prev_hb_t >= sess_start_t THEN t - prev_hb_t END AS hb_dt
+      SELECT e3.*, CASE WHEN type = 'heartbeat' AND prev_hb_t >= sess_start_t THEN t - prev_hb_t END AS hb_dt
       FROM e3),
     -- Aggregate once at the finest grain, then roll the small result up into the groupings:
     -- grouping sets straight over the events cost several times more than the window passes.
     fine AS (
-      SELECT ${keys}, sess, dev_isl, course_item, item_isl, day, face_seq,
+      SELECT ${keys}, sess, dev_isl, course_item, day, face_seq,
         MIN("at") AS s_at, MAX("at") AS e_at, MIN(t) AS s, MAX(t) AS e,
         COUNT(*) FILTER (WHERE learning) AS learning_n, MAX(seq) FILTER (WHERE learning) AS last_learn_seq,
         MAX(face_score) FILTER (WHERE type = 'face') AS face_score,
@@ -133,18 +130,18 @@ export function sessionSummarySql(ctx: RuleContext): string {
         SUM(CASE WHEN learning AND flag = 0 THEN t - GREATEST(prev_t, mid) ELSE 0 END) AS own_s,
         SUM(CASE WHEN learning AND flag = 0 AND prev_t < mid THEN mid - prev_t ELSE 0 END) AS spill_s
       FROM e4
-      GROUP BY ${keys}, sess, dev_isl, course_item, item_isl, day, face_seq),
+      GROUP BY ${keys}, sess, dev_isl, course_item, day, face_seq),
     rolled AS (
       SELECT ${keys}, sess,
-        CASE WHEN GROUPING(item_isl) = 0 THEN 'item' WHEN GROUPING(dev_isl) = 0 THEN 'device' WHEN GROUPING(day) = 0 THEN 'day'
+        CASE WHEN GROUPING(course_item) = 0 THEN 'item' WHEN GROUPING(dev_isl) = 0 THEN 'device' WHEN GROUPING(day) = 0 THEN 'day'
           WHEN GROUPING(face_seq) = 0 THEN 'face' ELSE 'session' END AS g,
-        course_item, day, face_seq,
+        dev_isl, course_item, day, face_seq,
         MIN(s_at) AS s_at, MAX(e_at) AS e_at, MIN(s) AS s, MAX(e) AS e,
         SUM(learning_n) AS learning_n, MAX(last_learn_seq) AS last_learn_seq, MAX(face_score) AS face_score,
         SUM(hb_n) AS hb_n, SUM(hb_k) AS hb_k, SUM(hb_sum) AS hb_sum, SUM(hb_sq) AS hb_sq,
         SUM(own_s) AS own_s, SUM(spill_s) AS spill_s
       FROM fine
-      GROUP BY GROUPING SETS ((${keys}, sess), (${keys}, sess, dev_isl), (${keys}, sess, course_item, item_isl),
+      GROUP BY GROUPING SETS ((${keys}, sess), (${keys}, sess, dev_isl), (${keys}, sess, dev_isl, course_item),
         (${keys}, sess, day), (${keys}, sess, face_seq)))${
         duck
           ? `,
@@ -152,7 +149,7 @@ export function sessionSummarySql(ctx: RuleContext): string {
       FROM online_events GROUP BY hash(id_number, class_id, device_id))`
           : ''
       }
-    SELECT ${duck ? 'ids.id_number, ids.class_id, ids.device_id' : 'rolled.id_number, rolled.class_id, rolled.device_id'}, sess, g, course_item, day, face_seq,
+    SELECT ${duck ? 'ids.id_number, ids.class_id, ids.device_id' : 'rolled.id_number, rolled.class_id, rolled.device_id'}, sess, g, dev_isl, course_item, day, face_seq,
       s_at, e_at, s, e, learning_n, last_learn_seq, face_score,
       hb_n, CASE WHEN hb_k > 0 THEN hb_sum / hb_k END AS hb_mean,
       CASE WHEN hb_k > 1 THEN SQRT(GREATEST(0, (hb_sq - hb_sum * hb_sum / hb_k) / (hb_k - 1))) END AS hb_sd,

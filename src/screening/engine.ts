@@ -16,7 +16,7 @@ import { dialectOf } from '../store/dialect.ts';
 import { withWriterLock } from '../store/lock.ts';
 import { evaluateRule } from './evaluate.ts';
 import { RULES } from './rules/index.ts';
-import type { Finding, Params, Rule } from './types.ts';
+import type { Finding, Params, Rule, RunScope } from './types.ts';
 
 export type RuleStatus = 'ran' | 'skipped' | 'disabled' | 'failed';
 
@@ -116,6 +116,33 @@ export function missingAnyReason(any: readonly EntityName[]): string {
   return `缺少数据：${any.map((e) => `${e}（${ENTITIES[e].zh}）`).join('、')}（至少需要其中之一）`;
 }
 
+/**
+ * A fresh {@link RunScope}: a keyed memo plus clean-ups; `end()` runs the clean-ups (in
+ * reverse order, errors ignored) and forgets everything.
+ */
+export function createRunScope(): RunScope & { end(): Promise<void> } {
+  const memo = new Map<string, Promise<unknown>>();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  return {
+    once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = compute();
+        memo.set(key, p);
+        p.catch(() => memo.delete(key));
+      }
+      return p;
+    },
+    atEnd(fn) {
+      cleanups.push(fn);
+    },
+    async end() {
+      memo.clear();
+      for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
+    },
+  };
+}
+
 /** Clamp to 0..1 and round to 3 decimals so that both engines print the same score. */
 const normScore = (s: number) => (Number.isFinite(s) ? Math.round(Math.min(1, Math.max(0, s)) * 1000) / 1000 : 0);
 
@@ -170,6 +197,8 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
     else logger.info(fields, `规则 ${r.id}：${r.status}`);
   };
   const findings: ClueRecord[] = [];
+  // Shared by the rules of this run only (see RunScope); ended in `finally`.
+  const scope = createRunScope();
   try {
     const presence = await entityPresence(
       db,
@@ -193,7 +222,7 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
       }
       const r0 = performance.now();
       try {
-        const out = await evaluateRule(rule, { db, d, params: cfg.params });
+        const out = await evaluateRule(rule, { db, d, params: cfg.params, run: scope });
         const seen = new Set<string>();
         let n = 0;
         for (const f of out) {
@@ -243,5 +272,7 @@ async function runScreeningLocked(db: Db, opts: ScreeningOptions): Promise<Scree
       'failed',
     ).catch(() => undefined);
     throw e;
+  } finally {
+    await scope.end();
   }
 }

@@ -14,11 +14,28 @@ export type RuleFamily = 'training' | 'online' | 'evaluation' | 'ads';
 
 export type Params = Record<string, ParamValue>;
 
+/**
+ * State of one screening run shared by its rules (e.g. an intermediate TEMP table several
+ * rules read). The engine creates one per run and ends it when the run ends, so nothing
+ * outlives the run and a new run always recomputes.
+ */
+export interface RunScope {
+  /**
+   * The value for `key`, computed by the first caller in this run; later callers get the
+   * same promise. A failed computation is forgotten, so the next caller tries again.
+   */
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** Register clean-up (e.g. DROP TABLE) to run when the run ends, successful or not. */
+  atEnd(fn: () => Promise<unknown>): void;
+}
+
 export interface RuleContext {
   db: Db;
   d: SqlDialect;
   /** Effective parameters: defaults overridden by settings and --set. */
   params: Params;
+  /** The screening run's shared scope; absent when a rule is evaluated on its own (tests). */
+  run?: RunScope;
 }
 
 interface RuleMeta {

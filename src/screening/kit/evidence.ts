@@ -2,7 +2,7 @@
  * Evidence helpers: compact rows, references to related subjects, grouping values.
  */
 import type { Row } from '../../store/db.ts';
-import type { Ref, SubjectType } from '../types.ts';
+import { MAX_EVIDENCE_ROWS, type Ref, type RuleContext, type SubjectType } from '../types.ts';
 
 /** Pick the given keys of a row (for compact evidence). */
 export function pick(row: Row, keys: string[]): Row {
@@ -83,6 +83,27 @@ export function findingProblems(f: { region_code: string | null; institution_id:
     if (/[\u4e00-\u9fff] +([，；。、）：,;)]|$)/.test(s)) out.push(`summary has a dangling label: ${JSON.stringify(s)}`);
     if (/（）|\(\)|“”/.test(s)) out.push(`summary has empty brackets: ${JSON.stringify(s)}`);
     if (/\b(null|undefined|NaN)\b/.test(s)) out.push(`summary prints null/undefined/NaN: ${JSON.stringify(s)}`);
+  }
+  return out;
+}
+
+/**
+ * Run `inner` (rows with a `subject_id`) keeping at most MAX_EVIDENCE_ROWS rows per
+ * subject, ordered by `order` (SQL over the inner columns); `n_rows` holds the subject's
+ * full row count. Returns the rows grouped by subject, subjects in id order.
+ */
+export async function boundedRows(ctx: RuleContext, inner: string, order: string): Promise<Map<string, Row[]>> {
+  const rows = await ctx.db.query(
+    `SELECT * FROM (SELECT x.*, COUNT(*) OVER (PARTITION BY subject_id) AS n_rows,
+       ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY ${order}) AS rn FROM (${inner}) x) y
+     WHERE rn <= ${MAX_EVIDENCE_ROWS} ORDER BY subject_id, rn`,
+  );
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = String(r.subject_id);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(r);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Rule } from '../types.ts';
 import { AD_RULES } from './ads.ts';
 import { EVALUATION_RULES } from './evaluation/index.ts';
-import { ONLINE_RULES } from './online.ts';
+import { ONLINE_RULES } from './online/index.ts';
 import { TRAINING_RULES } from './training.ts';
 
 /** The rule catalog, in RULES.md order. */

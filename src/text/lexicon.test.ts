@@ -28,7 +28,7 @@ describe('lexicon', () => {
     const L = lexicon();
     expect(L.strings.length).toBe(L.entries.length);
     const kinds = new Set(L.entries.flat().map((e) => e.kind));
-    expect([...kinds].sort()).toEqual(['agencyCue', 'allow', 'claimCue', 'ctx', 'neg', 'notNeg', 'saleCue', 'term']);
+    expect([...kinds].sort()).toEqual(['agencyCue', 'allow', 'claimCue', 'ctx', 'emblemCue', 'neg', 'notCue', 'notNeg', 'saleCue', 'term']);
     const rules = new Set(L.entries.flat().map((e) => e.rule).filter(Boolean));
     expect([...rules].sort()).toEqual(['AD-AGENCY', 'AD-FAKE-QUAL', 'AD-TERMS', 'PL-LISTING']);
     expect(L.catalog).toContain('注册会计师');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_GAP, scanText, type Hit, type ScanKind } from './scan.ts';
+import { CHUNK, MAX_GAP, MAX_HITS, scan, scanText, type Hit, type ScanKind } from './scan.ts';
 
 const rules = (hits: Hit[]) => hits.map((h) => h.rule);
 const find = (text: string, term: string, kind?: ScanKind) => scanText(text, { kind }).find((h) => h.term === term);
@@ -309,5 +309,44 @@ describe('property: spans slice exactly the term with its inner noise', () => {
       }),
       { numRuns: 500, seed: 42 },
     );
+  });
+});
+
+describe('robustness on huge and dense texts', () => {
+  const UNIT = '国家认证心理咨询师证书包过，人社部颁发，国徽钢印，芳香理疗师国家职业资格证书，职业资格证书代办';
+  const dense = (chars: number) => UNIT.repeat(Math.ceil(chars / UNIT.length)).slice(0, chars);
+
+  it('scans 8 MB of dense matches without overflowing the stack, with the output capped', () => {
+    const text = dense(8e6 / 3); // ~8 MB of UTF-8
+    const r = scan(text);
+    expect(r.hits).toHaveLength(MAX_HITS);
+    expect(r.truncated).toBe(true);
+    const l = scan(text, { kind: 'listing', maxHits: 50 });
+    expect(l.hits).toHaveLength(50);
+  });
+
+  it('merges allow-list windows of 400 KB of dense hits without String.fromCharCode.apply overflow', () => {
+    const text = dense(140_000); // one piece (≤ CHUNK) whose hit windows merge into one
+    expect(text.length).toBeLessThanOrEqual(CHUNK + 10_000);
+    const r = scan(text.slice(0, CHUNK), { maxHits: Infinity });
+    expect(r.truncated).toBe(false);
+    expect(r.hits.length).toBeGreaterThan(MAX_HITS);
+  });
+
+  it('scans a text longer than CHUNK in pieces at sentence ends, as if line by line', () => {
+    const line = '培训课程介绍，小班授课。国家认证 心理咨询师证书 包过\n面包过期，全国包邮。人社部颁发 ';
+    const text = line.repeat(Math.ceil((CHUNK * 2.5) / line.length));
+    const r = scan(text, { maxHits: Infinity });
+    expect(r.chunks).toBeGreaterThan(2);
+    const per = scanText(line);
+    expect(r.hits).toHaveLength(per.length * Math.ceil((CHUNK * 2.5) / line.length));
+    for (const h of r.hits) expect(text.slice(h.start, h.end)).toBe(h.text);
+  });
+
+  it('cuts a text with no break at all without losing its offsets', () => {
+    const text = 'x'.repeat(CHUNK - 1) + '😀包过拿证' + 'y'.repeat(10);
+    const r = scan(text);
+    expect(r.chunks).toBe(2);
+    expect(r.hits.map((h) => text.slice(h.start, h.end))).toEqual(r.hits.map((h) => h.text));
   });
 });

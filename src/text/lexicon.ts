@@ -56,6 +56,8 @@ export interface CompiledLexicon {
   latinEnd: Uint8Array;
   /** Allow-list regular expressions over the normalised text (noise kept). */
   allowPatterns: RegExp[];
+  /** Per allow pattern: strings one of which a window must contain for it to run (empty: always). */
+  allowRequires: string[][];
   /** Per pattern: bit 1 = has an advert/certificate term, bit 2 = has a listing term. */
   termKinds: Uint8Array;
   /** Canonical pattern strings (for the benchmark's baselines). */
@@ -212,7 +214,7 @@ function compile(): CompiledLexicon {
   const allow = load<{
     sections: Record<string, { source: string; names: string[] }>;
     baoGuo: { nounsBefore: string[]; wordsAfter: string[] };
-    patterns: { pattern: string }[];
+    patterns: { pattern: string; requires?: string[] }[];
   }>('allow.json');
   const occCert = load<OccupationCertSpec>('occupation-certificates.json');
 
@@ -318,6 +320,7 @@ function compile(): CompiledLexicon {
     latinStart,
     latinEnd,
     allowPatterns: allow.patterns.map((p) => new RegExp(p.pattern, 'gu')),
+    allowRequires: allow.patterns.map((p) => p.requires ?? []),
     strings,
     adjacentWindow: ctx.adjacentWindow,
     pinyinWindow: ctx.pinyinWindow,

@@ -117,7 +117,8 @@ function ensure(n: number): void {
 
 /** Normalise and run the automaton; fills the unit buffers and raw matches, returns unit count. */
 function run(text: string, L: CompiledLexicon): number {
-  const { root, alpha, next, fail, out } = L.ac;
+  const { root, alpha, fail, out, hState, hCp, hNext, hShift } = L.ac;
+  const hMask = hState.length - 1;
   rawPid.length = 0;
   rawEnd.length = 0;
   const n = text.length;
@@ -168,8 +169,19 @@ function run(text: string, L: CompiledLexicon): number {
             s = root[c]!;
             break;
           }
-          const t = next[s]!.get(c);
-          if (t !== undefined) {
+          // Inlined CodePointAC.goto: probe the transition table.
+          let h = Math.imul(Math.imul(s, 0x9e3779b1) ^ c, 0x85ebca6b) >>> hShift;
+          let t = 0;
+          for (;;) {
+            const hs = hState[h]!;
+            if (hs === -1) break;
+            if (hs === s && hCp[h] === c) {
+              t = hNext[h]!;
+              break;
+            }
+            h = (h + 1) & hMask;
+          }
+          if (t !== 0) {
             s = t;
             break;
           }
@@ -635,13 +647,17 @@ function formOk(m: M, ctx: M[], L: CompiledLexicon): M | undefined | null {
  */
 function unlistedOccupationClaims(text: string, L: CompiledLexicon, claimCues: M[], hits: (Hit & { _s: number; _t: number })[]): void {
   const U = L.unlisted;
-  // Claims already explained by a listed occupation (心理咨询师国家职业资格), by span.
-  const explained = new Set<number>();
-  for (const h of hits) if (h.rule === 'AD-FAKE-QUAL' && h.context) explained.add(h.context.start * 0x100000 + (h.context.end - h.context.start));
+  // Claims already explained by a listed occupation (心理咨询师国家职业资格), by span; built
+  // on first need (most texts have no such claim), a set so dense texts stay linear.
+  let explained: Set<number> | undefined;
   for (const c of claimCues) {
     if (!U.claims.includes(c.e.term) || isNegated(c, L.disclaimerWindow)) continue;
     const cs = uStart[c.s]!;
     const ce = uEnd[c.t]!;
+    if (!explained) {
+      explained = new Set<number>();
+      for (const h of hits) if (h.rule === 'AD-FAKE-QUAL' && h.context) explained.add(h.context.start * 0x100000 + (h.context.end - h.context.start));
+    }
     if (explained.has(cs * 0x100000 + (ce - cs))) continue;
     let word = '';
     let u = c.s - 1;
@@ -720,14 +736,14 @@ let winEnd = new Int32Array(0);
  */
 function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly Hit[]): [number, number][] {
   if (L.allowPatterns.length === 0) return [];
-  // Only windows around the hits (and their context words) are normalised and searched: a
-  // long text with one hit should not pay for a second pass over all of it.
-  const around = hits.map((h) => (h.context ? [Math.min(h.start, h.context.start), Math.max(h.end, h.context.end)] : [h.start, h.end]));
-  around.sort((a, b) => a[0]! - b[0]!);
+  // Only windows around the hits are normalised and searched: a long text with one hit
+  // should not pay for a second pass over all of it. (A context word further than the
+  // window from its hit is not checked against the patterns.)
   const wins: [number, number][] = [];
-  for (const [hs, he] of around) {
-    const a = Math.max(0, hs! - REGEX_WINDOW);
-    const b = Math.min(text.length, he! + REGEX_WINDOW);
+  const sorted = hits.length > 1 ? [...hits].sort((a, b) => a.start - b.start) : hits;
+  for (const h of sorted) {
+    const a = Math.max(0, h.start - REGEX_WINDOW);
+    const b = Math.min(text.length, h.end + REGEX_WINDOW);
     const last = wins[wins.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else wins.push([a, b]);
@@ -767,7 +783,10 @@ function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly Hit[])
     // Windows of dense texts merge into long ones: decode without spreading arguments
     // (String.fromCharCode.apply overflows the stack past ~100k code units).
     const s = UTF16.decode(winCodes.subarray(0, n));
-    for (const re of L.allowPatterns) {
+    for (let pi = 0; pi < L.allowPatterns.length; pi++) {
+      const re = L.allowPatterns[pi]!;
+      const req = L.allowRequires[pi]!;
+      if (req.length && !req.some((r) => s.includes(r))) continue;
       re.lastIndex = 0;
       for (const m of s.matchAll(re)) {
         if (m[0].length === 0) continue;

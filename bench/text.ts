@@ -9,7 +9,7 @@
 import { Mint } from 'mint-filter';
 import AhoCorasick from 'modern-ahocorasick';
 import { lexicon } from '../src/text/lexicon.ts';
-import { scanText } from '../src/text/scan.ts';
+import { scan, scanText } from '../src/text/scan.ts';
 
 /** Small seeded PRNG (mulberry32), so every run scans the same text. */
 function rng(seed: number): () => number {
@@ -141,6 +141,21 @@ export async function benchText(opts: { mb: number }): Promise<void> {
     return n;
   });
   report('modern-ahocorasick (no normalisation)', a, 'matches');
+
+  // Hostile input: one text of dense prohibited wording, uncapped, at 1 MB and 4 MB. Time
+  // must grow linearly (a ratio near 4; it was ~35 before the scanner was made linear).
+  const UNIT = '国家认证心理咨询师证书包过，人社部颁发，国徽钢印，芳香理疗师国家职业资格证书，职业资格证书代办';
+  const denseRun = (mbDense: number) => {
+    const text = UNIT.repeat(Math.ceil((mbDense * 1e6) / Buffer.byteLength(UNIT, 'utf8')));
+    return time(() => scan(text, { maxHits: Infinity }).hits.length);
+  };
+  denseRun(0.2);
+  const d1 = denseRun(1);
+  const d4 = denseRun(4);
+  console.log(
+    `  dense hostile text (one string, uncapped): 1 MB ${(d1.ms / 1000).toFixed(2)} s (${d1.n.toLocaleString('en')} hits), ` +
+      `4 MB ${(d4.ms / 1000).toFixed(2)} s; ratio ${(d4.ms / d1.ms).toFixed(1)} wall, ${(d4.cpuMs / d1.cpuMs).toFixed(1)} CPU (linear ≈ 4)`,
+  );
 
   const ok20 = mbps(z) >= 20;
   const okBase = mbps(z) > mbps(m) && mbps(z) > mbps(a);

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZhiliError } from '../errors.ts';
 import { scanText } from '../text/scan.ts';
-import { formatHits, registerScan, visible } from './scan.ts';
+import { decodeText, formatHits, registerScan, visible } from './scan.ts';
 
 async function run(args: string[]): Promise<string> {
   const program = new Command('zhili').exitOverride();
@@ -51,6 +51,34 @@ describe('zhili scan', () => {
     writeFileSync(f, gb);
     const { hits } = JSON.parse(await run(['scan', '--json', '--file', f]));
     expect(hits).toMatchObject([{ rule: 'AD-AGENCY', term: '人社部', start: 4, end: 7, text: '人社部' }]);
+  });
+
+  it('keeps UTF-8 with a few invalid bytes as UTF-8 (bad bytes replaced), not GB18030', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhili-scan-'));
+    const f = join(dir, 'ad.txt');
+    const good = Buffer.from('培训通知：课程安排如下。\n结业证书由人社部颁发，全国通用。', 'utf8');
+    // A stray Latin-1 byte and a truncated character, as in a badly cut export.
+    const bad = Buffer.concat([Buffer.from('\xa9 ', 'latin1'), good.subarray(0, 6), good.subarray(7)]);
+    writeFileSync(f, bad);
+    const d = decodeText(bad);
+    expect(d.encoding).toBe('utf-8');
+    expect(d.invalidBytes).toBe(3);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { hits } = JSON.parse(await run(['scan', '--json', '--file', f]));
+    expect(spy.mock.calls.map((c) => String(c[0])).join('')).toMatch(/3 个无法解码的字节/);
+    expect(hits.map((h: { term: string }) => h.term)).toEqual(['人社部', '全国']);
+    for (const h of hits) expect(d.text.slice(h.start, h.end)).toBe(h.text);
+  });
+
+  it('decides encodings: clean UTF-8, BOMs, GB18030', () => {
+    expect(decodeText(Buffer.from('包过', 'utf8'))).toEqual({ text: '包过', encoding: 'utf-8', invalidBytes: 0 });
+    expect(decodeText(Buffer.from('\ufeff包过', 'utf16le'))).toMatchObject({ text: '包过', encoding: 'utf-16le' });
+    // GB18030 "人社部颁发证书，全国通用": mostly invalid as UTF-8.
+    const gb = Buffer.from('c8cbc9e7b2bfb0e4b7a2d6a4cae9a3acc8abb9facda8d3c3', 'hex');
+    expect(decodeText(gb)).toMatchObject({ text: '人社部颁发证书，全国通用', encoding: 'gb18030', invalidBytes: 0 });
+    // Short GB18030 that is valid UTF-8 by accident (药师 = d2a9 cae6 → "ҩʦ"), but not Latin text.
+    expect(decodeText(Buffer.from('d2a9caa6', 'hex'))).toMatchObject({ text: '药师', encoding: 'gb18030' });
+    expect(decodeText(Buffer.from('café', 'utf8'))).toMatchObject({ text: 'café', encoding: 'utf-8' });
   });
 
   it('rejects a text together with --file, and a missing file, in Chinese first', async () => {

@@ -105,19 +105,102 @@ export function formatHits(text: string, hits: Hit[], color: boolean): string {
   return out.join('\n');
 }
 
-/** Read a file as UTF-8, falling back to GB18030 (common in exports from Chinese systems). */
-function readText(path: string): string {
+/** A decoded file: its text, the encoding chosen, and how many bytes could not be decoded. */
+export interface Decoded {
+  text: string;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+  /** Bytes replaced by U+FFFD. */
+  invalidBytes: number;
+}
+
+/**
+ * Valid multi-byte UTF-8 sequences and bytes that belong to none, counted as the WHATWG
+ * decoder does (an invalid lead byte or a truncated sequence counts its bytes as invalid).
+ */
+function utf8Census(b: Uint8Array): { multi: number; wide: number; invalid: number } {
+  let multi = 0;
+  let wide = 0;
+  let invalid = 0;
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let ok = n > 0 && i + n <= b.length;
+    for (let j = 1; ok && j < n; j++) ok = (b[i + j]! & 0xc0) === 0x80;
+    // Overlong 3/4-byte forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if (ok && n === 3) ok = !(c === 0xe0 && b[i + 1]! < 0xa0) && !(c === 0xed && b[i + 1]! >= 0xa0);
+    if (ok && n === 4) ok = !(c === 0xf0 && b[i + 1]! < 0x90) && !(c === 0xf4 && b[i + 1]! >= 0x90);
+    if (ok) {
+      multi++;
+      if (n >= 3) wide++;
+      i += n;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { multi, wide, invalid };
+}
+
+/**
+ * Decide a file's encoding. A byte-order mark decides; valid UTF-8 is UTF-8; UTF-8 with a few
+ * bad bytes (at most one per two valid 3- or 4-byte sequences — a truncated copy, a stray
+ * Latin-1 byte) stays UTF-8 with the bad bytes replaced, rather than being read as GB18030,
+ * which would garble every character. Otherwise GB18030 (common in exports from Chinese
+ * systems), whose decoding of UTF-8-looking bytes would be mojibake.
+ */
+export function decodeText(buf: Uint8Array): Decoded {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return withInvalid(buf, 'utf-8');
+  if (buf[0] === 0xff && buf[1] === 0xfe) return withInvalid(buf, 'utf-16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return withInvalid(buf, 'utf-16be');
+  const { multi, wide, invalid } = utf8Census(buf);
+  if (invalid === 0) {
+    const text = new TextDecoder('utf-8').decode(buf);
+    // Short GB18030 texts can be valid UTF-8 by accident (药师 → "ҩʦ"): only 2-byte sequences
+    // (Cyrillic, IPA, Armenian …; not Latin letters like é) and no CJK. Read them as GB18030
+    // when that gives Chinese.
+    if (multi > 0 && wide === 0 && !/[\u0080-\u017f]/.test(text)) {
+      const gb = gb18030Strict(buf);
+      if (gb !== null && /^[\p{ASCII}\p{Script=Han}\u3000-\u303f\uff00-\uffef]*$/u.test(gb)) return { text: gb, encoding: 'gb18030', invalidBytes: 0 };
+    }
+    return { text, encoding: 'utf-8', invalidBytes: 0 };
+  }
+  // Only 3- and 4-byte sequences (CJK is 3 bytes in UTF-8) count as evidence: GB18030 byte
+  // pairs often happen to form valid 2-byte UTF-8 sequences, rarely 3-byte ones.
+  if (wide > 0 && invalid * 2 <= wide) {
+    return { text: new TextDecoder('utf-8').decode(buf), encoding: 'utf-8', invalidBytes: invalid };
+  }
+  return withInvalid(buf, 'gb18030');
+}
+
+function gb18030Strict(buf: Uint8Array): string | null {
+  try {
+    return new TextDecoder('gb18030', { fatal: true }).decode(buf);
+  } catch {
+    return null;
+  }
+}
+
+function withInvalid(buf: Uint8Array, encoding: Decoded['encoding']): Decoded {
+  const text = new TextDecoder(encoding).decode(buf);
+  let invalid = 0;
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) invalid++;
+  // U+FFFD written in the file itself is not a decoding error (rare; only a log figure).
+  return { text, encoding, invalidBytes: encoding === 'utf-8' ? utf8Census(buf).invalid : invalid };
+}
+
+/** Read a file and decode it (see {@link decodeText}). */
+function readText(path: string): Decoded {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
   } catch (e) {
     throw zerr('scan.file_unreadable', `无法读取文件 ${path}`, `cannot read ${path}: ${(e as Error).message}`);
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return new TextDecoder('gb18030').decode(buf);
-  }
+  return decodeText(buf);
 }
 
 async function readStdin(): Promise<string> {
@@ -143,20 +226,34 @@ export function registerScan(program: Command): void {
       if (arg !== undefined && opts.file) {
         throw zerr('scan.two_inputs', '请只提供文本参数或 --file 之一', 'give either TEXT or --file, not both');
       }
+      // On demand: the lexicon and the logger are not needed for --help.
+      const [{ scan }, { log }] = await Promise.all([import('../text/scan.ts'), import('../log.ts')]);
       let text: string;
       if (arg !== undefined) text = arg;
-      else if (opts.file) text = readText(opts.file);
-      else if (!process.stdin.isTTY) text = await readStdin();
+      else if (opts.file) {
+        const d = readText(opts.file);
+        text = d.text;
+        log.info({ encoding: d.encoding, invalid_bytes: d.invalidBytes, chars: text.length }, 'scan: file decoded');
+        if (d.invalidBytes > 0) {
+          process.stderr.write(
+            `注意：文件按 ${d.encoding.toUpperCase()} 读取，${d.invalidBytes} 个无法解码的字节已替换为 U+FFFD / ` +
+              `note: read as ${d.encoding}, ${d.invalidBytes} undecodable byte(s) replaced by U+FFFD\n`,
+          );
+        }
+      } else if (!process.stdin.isTTY) text = await readStdin();
       else throw zerr('scan.no_input', '请提供要扫描的文本、--file 文件或标准输入', 'give a TEXT argument, --file, or pipe the text on stdin');
-      const { scanText } = await import('../text/scan.ts'); // on demand: the lexicon is not needed for --help
-      const hits = scanText(text, { kind: opts.kind });
+      const t0 = performance.now();
+      const { hits, truncated, chunks } = scan(text, { kind: opts.kind });
+      // Counts only: the text may carry personal data.
+      log.info({ kind: opts.kind, chars: text.length, hits: hits.length, truncated, chunks, ms: Math.round(performance.now() - t0) }, 'scan: done');
       if (opts.json) {
         // Invisible characters are written as \u escapes: same JSON value, readable in a terminal.
-        const json = JSON.stringify({ hits }).replace(/[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        const json = JSON.stringify(truncated ? { hits, truncated } : { hits }).replace(/[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
         process.stdout.write(`${json}\n`);
       } else {
         const color = Boolean(process.stdout.isTTY) && !env().NO_COLOR;
         process.stdout.write(`${formatHits(text, hits, color)}\n`);
+        if (truncated) process.stdout.write(`（仅显示前 ${hits.length} 处 / only the first ${hits.length} hits are shown）\n`);
       }
     });
 }

@@ -18,13 +18,14 @@ export type Severity = 'high' | 'medium' | 'low';
 /** How the pattern spells the term. */
 export type Form = 'plain' | 'pinyin' | 'initials' | 'homophone';
 /**
- * term: a hit candidate of `rule`; ctx: credential word; agencyCue / claimCue / saleCue:
- * the cue a body / occupation / listing object needs; neg / notNeg: disclaimers and words
- * that look like one; allow: allow-listed proper name.
+ * term: a hit candidate of `rule`; ctx: credential word; agencyCue / claimCue / saleCue /
+ * emblemCue: the cue a body / occupation / listing object / 国徽 needs; notCue: a phrase in
+ * which an issuer cue is legitimate wording (备案的评价机构); neg / notNeg: disclaimers and
+ * words that look like one; allow: allow-listed proper name.
  */
-export type EntryKind = 'term' | 'ctx' | 'agencyCue' | 'claimCue' | 'saleCue' | 'neg' | 'notNeg' | 'allow';
+export type EntryKind = 'term' | 'ctx' | 'agencyCue' | 'claimCue' | 'saleCue' | 'emblemCue' | 'notCue' | 'neg' | 'notNeg' | 'allow';
 /** What a term needs before it counts (besides not being allow-listed). */
-export type Needs = 'none' | 'weak' | 'agencyCue' | 'claimCue' | 'saleCue';
+export type Needs = 'none' | 'weak' | 'agencyCue' | 'claimCue' | 'saleCue' | 'emblemCue';
 
 export interface PatternEntry {
   kind: EntryKind;
@@ -55,6 +56,8 @@ export interface CompiledLexicon {
   latinEnd: Uint8Array;
   /** Allow-list regular expressions over the normalised text (noise kept). */
   allowPatterns: RegExp[];
+  /** Per allow pattern: strings one of which a window must contain for it to run (empty: always). */
+  allowRequires: string[][];
   /** Per pattern: bit 1 = has an advert/certificate term, bit 2 = has a listing term. */
   termKinds: Uint8Array;
   /** Canonical pattern strings (for the benchmark's baselines). */
@@ -66,6 +69,7 @@ export interface CompiledLexicon {
   maxLen: number;
   disclaimerWindow: number;
   issuerCueWindow: number;
+  emblemCueWindow: number;
   claimWindow: number;
   /** Qualification names of the 2021 catalog. */
   catalog: string[];
@@ -77,6 +81,50 @@ export interface CompiledLexicon {
 const dir = new URL('./lexicons/', import.meta.url);
 function load<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
+}
+
+/** The 2021 National Vocational Qualification Catalog (verbatim copy of the shared reference file). */
+export interface CatalogRef {
+  title: string;
+  professional_technical_names: string[];
+  skilled_personnel_names: string[];
+}
+/** The 2022 occupational classification's occupations (verbatim copy of the shared reference file). */
+export interface OccupationsRef {
+  caveats: string[];
+  occupations: { code: string; name: string }[];
+}
+/** Qualification names of the 2021 catalog, from lexicons/ref/. */
+export function catalogNames(): string[] {
+  const c = load<CatalogRef>('ref/national-vocational-qualifications-2021.json');
+  return [...c.professional_technical_names, ...c.skilled_personnel_names];
+}
+/** Occupation names of the 2022 classification, from lexicons/ref/ (bracketed parts dropped). */
+export function classificationNames(): string[] {
+  return load<OccupationsRef>('ref/occupations-2022.json').occupations.map((o) => o.name.replace(/[（(][^）)]*[）)]/g, ''));
+}
+
+/** Spec of occupation-certificates.json. */
+interface OccupationCertSpec {
+  suffixes: string[];
+  severity: Severity;
+  aliases: Record<string, { source: string; names: string[] }>;
+  notNames: { names: string[] };
+}
+
+/**
+ * Names that, followed by 证 / 证书, name a certificate by its occupation: every occupation of
+ * the classification, every catalog qualification (资格 suffixes dropped) and the everyday
+ * aliases of occupation-certificates.json — built from the reference files, not hand-picked.
+ */
+export function occupationCertificateNames(cores: readonly string[]): string[] {
+  const spec = load<OccupationCertSpec>('occupation-certificates.json');
+  const not = new Set(spec.notNames.names);
+  const names = new Set<string>();
+  for (const n of [...classificationNames(), ...cores, ...Object.values(spec.aliases).flatMap((a) => a.names)]) {
+    if ([...n].length >= 2 && !not.has(n)) names.add(n);
+  }
+  return [...names];
 }
 
 interface TermSpec {
@@ -141,14 +189,15 @@ function compile(): CompiledLexicon {
     bodySeverity: Severity;
     issuerCues: string[];
     issuerCueWindow: number;
+    notCues: { phrases: string[] };
     emblem: TermSpec[];
+    emblemCues: string[];
+    emblemCueWindow: number;
     certificateClaims: TermSpec[];
   }>('agency.json');
   const platform = load<{ objects: TermSpec[]; saleCues: TermSpec[] }>('platform.json');
   const quals = load<{
-    catalog: { professional_technical: string[]; skilled_personnel: string[] };
     occupations: (TermSpec & { since: string; note: string })[];
-    pinyinOccupations: string[];
     claimCues: string[];
     claimWindow: number;
     unlisted: UnlistedSpec & { catalogAliases: string[] };
@@ -162,7 +211,12 @@ function compile(): CompiledLexicon {
     disclaimerWindow: number;
     notDisclaimers: string[];
   }>('context.json');
-  const allow = load<{ names: string[]; patterns: { pattern: string }[] }>('allow.json');
+  const allow = load<{
+    sections: Record<string, { source: string; names: string[] }>;
+    baoGuo: { nounsBefore: string[]; wordsAfter: string[] };
+    patterns: { pattern: string; requires?: string[] }[];
+  }>('allow.json');
+  const occCert = load<OccupationCertSpec>('occupation-certificates.json');
 
   const ids = new Map<string, number>();
   const patterns: number[][] = [];
@@ -198,15 +252,20 @@ function compile(): CompiledLexicon {
   for (const b of agency.bodies) {
     add(b, { kind: 'term', rule: 'AD-AGENCY', term: b, category: 'government-body', severity: agency.bodySeverity, needs: 'agencyCue', form: 'plain' });
   }
-  for (const t of agency.emblem) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'none' }, 'national-emblem');
+  // 国徽 is a claim only when the certificate or issuer is said to bear or use it (RULES.md):
+  // "认识国旗、国徽和国歌" is not.
+  for (const t of agency.emblem) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'emblemCue' }, 'national-emblem');
+  for (const c of agency.emblemCues) add(c, { kind: 'emblemCue', term: c, category: 'emblem-cue', severity: 'low', needs: 'none', form: 'plain' });
+  for (const c of agency.notCues.phrases) add(c, { kind: 'notCue', term: c, category: 'not-cue', severity: 'low', needs: 'none', form: 'plain' });
   for (const t of agency.certificateClaims) addWithForms(t, { kind: 'term', rule: 'AD-AGENCY', needs: 'none' }, 'government-certificate');
   for (const c of agency.issuerCues) add(c, { kind: 'agencyCue', term: c, category: 'issuer-cue', severity: 'low', needs: 'none', form: 'plain' });
   for (const o of platform.objects) addWithForms(o, { kind: 'term', rule: 'PL-LISTING', needs: 'saleCue' }, 'listing-object');
   for (const s of platform.saleCues) addWithForms(s, { kind: 'saleCue', needs: 'none' }, 'sale-cue');
-  const pinyinOcc = new Set(quals.pinyinOccupations);
+  // Every out-of-catalog occupation gets its pinyin forms (they count only next to a
+  // certificate word, like every other pinyin form).
   for (const o of quals.occupations) {
     addWithForms(
-      { ...o, pinyin: o.pinyin ?? pinyinOcc.has(o.term) },
+      { ...o, pinyin: o.pinyin ?? true },
       { kind: 'term', rule: 'AD-FAKE-QUAL', needs: 'claimCue' },
       'not-in-catalog',
     );
@@ -215,7 +274,7 @@ function compile(): CompiledLexicon {
   for (const c of ctx.credential) add(c, { kind: 'ctx', term: c, category: 'credential', severity: 'low', needs: 'none', form: 'plain' });
   for (const c of ctx.disclaimers) add(c, { kind: 'neg', term: c, category: 'disclaimer', severity: 'low', needs: 'none', form: 'plain' });
   for (const c of ctx.notDisclaimers) add(c, { kind: 'notNeg', term: c, category: 'not-disclaimer', severity: 'low', needs: 'none', form: 'plain' });
-  const catalog = [...quals.catalog.professional_technical, ...quals.catalog.skilled_personnel];
+  const catalog = catalogNames();
   // Names of real qualifications in the catalog (社会工作者职业资格, 演出经纪人员资格 …) are
   // proper names: citing them is not dressing one's own certificate in state authority.
   // So is "<catalog qualification>职业资格 / 资格" (注册会计师职业资格考试, 建造师资格).
@@ -223,8 +282,20 @@ function compile(): CompiledLexicon {
     .flatMap((n) => n.split(/[、，,（）()]/))
     .map((n) => n.replace(/(专业技术人员职业资格|专业人员职业资格|职业资格|专业技术资格|专业资格|人员资格|从业资格|执业资格|资格)$/, ''))
     .filter((n) => n.length >= 2);
+  // Certificates named by an occupation: a PL-LISTING object (with a sale cue) and a
+  // credential word (a pinyin 包过 or a weak 全国 next to 电工证 counts).
+  const catalogPieces = catalog.flatMap((n) => n.split(/[、，,（）()]/)).filter((n) => n.length >= 2);
+  for (const name of occupationCertificateNames([...catalogPieces, ...cores])) {
+    for (const suf of occCert.suffixes) {
+      const t = name + suf;
+      add(t, { kind: 'term', rule: 'PL-LISTING', term: t, category: 'occupation-certificate', severity: occCert.severity, needs: 'saleCue', form: 'plain' });
+      add(t, { kind: 'ctx', term: t, category: 'credential', severity: 'low', needs: 'none', form: 'plain' });
+    }
+  }
   const allowNames = [
-    ...allow.names,
+    ...Object.values(allow.sections).flatMap((s) => s.names),
+    ...allow.baoGuo.nounsBefore.map((n) => `${n}过`),
+    ...['包', '保'].flatMap((b) => allow.baoGuo.wordsAfter.map((w) => b + w)),
     ...catalog.filter((n) => /职业资格|人员资格/.test(n)),
     ...cores.flatMap((c) => [`${c}职业资格`, `${c}资格`, `${c}人员资格`]),
   ];
@@ -249,6 +320,7 @@ function compile(): CompiledLexicon {
     latinStart,
     latinEnd,
     allowPatterns: allow.patterns.map((p) => new RegExp(p.pattern, 'gu')),
+    allowRequires: allow.patterns.map((p) => p.requires ?? []),
     strings,
     adjacentWindow: ctx.adjacentWindow,
     pinyinWindow: ctx.pinyinWindow,
@@ -256,6 +328,7 @@ function compile(): CompiledLexicon {
     maxLen: patterns.reduce((m, p) => Math.max(m, p.length), 0),
     disclaimerWindow: ctx.disclaimerWindow,
     issuerCueWindow: agency.issuerCueWindow,
+    emblemCueWindow: agency.emblemCueWindow,
     claimWindow: quals.claimWindow,
     catalog,
     catalogCores: [...new Set([...cores, ...quals.unlisted.catalogAliases].map((c) => String.fromCodePoint(...normalizeTerm(c))))],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_GAP, scanText, type Hit, type ScanKind } from './scan.ts';
+import { CHUNK, MAX_GAP, MAX_HITS, scan, scanText, type Hit, type ScanKind } from './scan.ts';
 
 const rules = (hits: Hit[]) => hits.map((h) => h.rule);
 const find = (text: string, term: string, kind?: ScanKind) => scanText(text, { kind }).find((h) => h.term === term);
@@ -112,11 +112,29 @@ describe('hard negatives stay negative', () => {
 });
 
 describe('weak terms and context', () => {
-  it('needs a credential word in the same clause', () => {
+  it('needs a credential word in the same sentence (commas do not end it)', () => {
     expect(scanText('中国领先的培训机构')).toEqual([]);
     expect(scanText('中国权威证书')).toMatchObject([{ term: '中国', context: { term: '证书' } }]);
-    expect(scanText('全国领先，颁发证书')).toEqual([]);
+    expect(scanText('全国领先，颁发证书')).toMatchObject([{ term: '全国', context: { term: '颁发' } }]);
     expect(scanText('全国领先 颁发证书')).toHaveLength(1);
+    // Sentence ends (。！？, line breaks) do end it.
+    expect(scanText('全国领先。颁发证书')).toEqual([]);
+    expect(scanText('全国领先\n颁发证书')).toEqual([]);
+    expect(scanText('全国领先！颁发证书')).toEqual([]);
+  });
+  it('reads claims across commas (RULES.md examples)', () => {
+    expect(scanText('本證書，全國通用')).toMatchObject([{ term: '全国', text: '全國', context: { text: '證書' } }]);
+    expect(scanText('中华职业技能协会认证，国家认可').map((h) => h.term)).toEqual(['中华', '国家']);
+    expect(scanText('職業資格證書，全國通用').map((h) => h.term)).toEqual(['职业资格', '全国']);
+  });
+  it('lets a certificate named by its occupation carry pinyin, initials and homophones', () => {
+    expect(scanText('电工证bg')).toMatchObject([{ term: '包过', text: 'bg', via: ['pinyin'], context: { term: '电工证' } }]);
+    expect(scanText('叉车证 bao guo')).toMatchObject([{ term: '包过', text: 'bao guo', context: { term: '叉车证' } }]);
+    expect(scanText('焊工证 包guo')).toMatchObject([{ term: '包过', text: '包guo', context: { term: '焊工证' } }]);
+    expect(scanText('叉车证 宝过')).toMatchObject([{ term: '包过', via: ['homophone'], context: { term: '叉车证' } }]);
+    expect(scanText('全国通用电工证')).toMatchObject([{ term: '全国', context: { term: '电工证' } }]);
+    // Still nothing without a certificate word.
+    expect(scanText('电工工具 bg')).toEqual([]);
   });
   it('counts on a certificate title without context', () => {
     expect(scanText('中华技能人才', { kind: 'certificate' })).toMatchObject([{ term: '中华' }]);
@@ -146,7 +164,7 @@ describe('rule-specific conditions', () => {
     expect(scanText('根据人社部文件精神开展培训')).toEqual([]);
     expect(scanText('颁发机关：人社局')).toMatchObject([{ rule: 'AD-AGENCY', term: '人社局', context: { term: '颁发' } }]);
     expect(scanText('人力資源和社會保障部監製')).toMatchObject([{ rule: 'AD-AGENCY', term: '人力资源和社会保障部' }]);
-    expect(scanText('人社局备案 证书可查')).toEqual([]);
+    expect(scanText('根据人社部相关文件精神，开展职业技能培训')).toEqual([]);
     expect(scanText('人力资源和社会保障部', { kind: 'certificate' })).toMatchObject([{ rule: 'AD-AGENCY' }]);
     expect(scanText('人力资源和社会保障部', { kind: 'ad' })).toEqual([]);
     expect(scanText('正规人社证 全国联网')).toMatchObject([
@@ -154,6 +172,37 @@ describe('rule-specific conditions', () => {
       { rule: 'AD-TERMS', term: '全国', context: { term: '联网' } },
     ]);
   });
+  it('AD-AGENCY covers endorsement and approval wording, not legitimate registration wording', () => {
+    const agency = (t: string) => scanText(t).filter((h) => h.rule === 'AD-AGENCY').map((h) => `${h.term}/${h.context?.term}`);
+    expect(agency('人社局备案 证书可查')).toEqual(['人社局/备案']);
+    expect(agency('人社部认可，权威证书')).toEqual(['人社部/认可']);
+    expect(agency('人社厅授权培训点')).toEqual(['人社厅/授权']);
+    expect(agency('人社局指定培训机构')).toEqual(['人社局/指定']);
+    expect(agency('经市场监管总局审批')).toEqual(['市场监管总局/审批']);
+    expect(agency('人力资源和社会保障部推荐')).toEqual(['人力资源和社会保障部/推荐']);
+    expect(agency('证书由人社部与中国电子商务协会联合颁发')).toEqual(['人社部/联合颁发']);
+    expect(agency('主管部门：人社局')).toEqual(['人社局/主管']);
+    expect(agency('人社部监督，质量保障')).toEqual(['人社部/监督']);
+    // Registration of evaluation institutions, job placement and complaint lines are not posing.
+    expect(agency('人社部门备案的评价机构颁发的职业技能等级证书')).toEqual([]);
+    expect(agency('培训合格由人社局推荐就业')).toEqual([]);
+    expect(agency('监督电话：市场监管局12315')).toEqual([]);
+  });
+  it('国徽 counts only as something the certificate or issuer bears or uses', () => {
+    expect(scanText('认识国旗、国徽和国歌')).toEqual([]);
+    expect(scanText('学习国徽的图案和含义，了解国徽法')).toEqual([]);
+    expect(scanText('证书带国徽 钢印')).toMatchObject([{ rule: 'AD-AGENCY', term: '国徽', context: { term: '钢印' } }]);
+    expect(scanText('结业证书印有国徽图案')).toMatchObject([{ rule: 'AD-AGENCY', term: '国徽' }]);
+    expect(scanText('国徽', { kind: 'certificate' })).toMatchObject([{ rule: 'AD-AGENCY', term: '国徽' }]);
+  });
+  it('news of the 2019–2021 reform is not a claim about a certificate', () => {
+    expect(scanText('2019年起，职业资格退出目录，职业技能鉴定改为等级认定。')).toEqual([]);
+    expect(scanText('水平评价类职业资格退出国家职业资格目录')).toEqual([]);
+    expect(scanText('心理咨询师职业资格退出目录')).toEqual([]);
+    // A claim in the same text still counts.
+    expect(scanText('职业资格退出目录，但我们仍颁发职业资格证书').map((h) => h.start)).toEqual([15]);
+  });
+
   it('AD-FAKE-QUAL needs an un-negated claim for an occupation outside the catalog', () => {
     expect(scanText('心理咨询师培训')).toEqual([]);
     // In the catalog: no AD-FAKE-QUAL, and the real qualification's name is not an AD-TERMS claim either.
@@ -182,6 +231,29 @@ describe('rule-specific conditions', () => {
     expect(fake('芳香理疗师 国家职业资格')).toEqual([]); // not written together: occupation unknown
     // A listed occupation is reported once, as itself.
     expect(fake('心理咨询师国家职业资格证').map((h) => h.term)).toEqual(['心理咨询师']);
+  });
+
+  it('AD-FAKE-QUAL spells every out-of-catalog occupation in pinyin next to a certificate word', () => {
+    expect(scanText('yuyingyuan国家职业资格证')).toMatchObject([
+      { rule: 'AD-FAKE-QUAL', term: '育婴员', via: ['pinyin'], context: { term: '国家职业资格' } },
+      { rule: 'AD-TERMS', term: '国家职业资格' },
+    ]);
+    expect(scanText('chayishi 国家职业资格').filter((h) => h.rule === 'AD-FAKE-QUAL')).toMatchObject([{ term: '茶艺师' }]);
+  });
+
+  it('PL-LISTING recognises certificates named by occupation', () => {
+    const pl = (t: string) => scanText(t, { kind: 'listing' }).map((h) => `${h.term}/${h.category}/${h.context?.text}`);
+    expect(pl('保安员证代办')).toEqual(['保安员证/occupation-certificate/代办']);
+    expect(pl('网络与信息安全管理员证 保过')).toEqual(['网络与信息安全管理员证/occupation-certificate/保过']);
+    expect(pl('电工证 代考')).toEqual(['电工证/occupation-certificate/代考']);
+    expect(pl('焊工证书 包guo')).toEqual(['焊工证书/occupation-certificate/包guo']);
+    expect(pl('叉车证 bao guo')).toEqual(['叉车证/occupation-certificate/bao guo']);
+    expect(pl('育婴师证 快速拿证')).toEqual(['育婴师证/occupation-certificate/快速拿证']);
+    expect(pl('教师资格证代考')).toEqual(['教师资格证/occupation-certificate/代考']);
+    // Goods for the trade, or a certificate without a sale cue, are not.
+    expect(pl('电工证 考试题库 正版')).toEqual([]);
+    expect(pl('电工工具套装 家用五金组合')).toEqual([]);
+    expect(pl('焊工劳保手套 10双装')).toEqual([]);
   });
 
   it('PL-LISTING needs a sale cue and applies only to listings', () => {
@@ -237,5 +309,44 @@ describe('property: spans slice exactly the term with its inner noise', () => {
       }),
       { numRuns: 500, seed: 42 },
     );
+  });
+});
+
+describe('robustness on huge and dense texts', () => {
+  const UNIT = '国家认证心理咨询师证书包过，人社部颁发，国徽钢印，芳香理疗师国家职业资格证书，职业资格证书代办';
+  const dense = (chars: number) => UNIT.repeat(Math.ceil(chars / UNIT.length)).slice(0, chars);
+
+  it('scans 8 MB of dense matches without overflowing the stack, with the output capped', () => {
+    const text = dense(8e6 / 3); // ~8 MB of UTF-8
+    const r = scan(text);
+    expect(r.hits).toHaveLength(MAX_HITS);
+    expect(r.truncated).toBe(true);
+    const l = scan(text, { kind: 'listing', maxHits: 50 });
+    expect(l.hits).toHaveLength(50);
+  });
+
+  it('merges allow-list windows of 400 KB of dense hits without String.fromCharCode.apply overflow', () => {
+    const text = dense(140_000); // one piece (≤ CHUNK) whose hit windows merge into one
+    expect(text.length).toBeLessThanOrEqual(CHUNK + 10_000);
+    const r = scan(text.slice(0, CHUNK), { maxHits: Infinity });
+    expect(r.truncated).toBe(false);
+    expect(r.hits.length).toBeGreaterThan(MAX_HITS);
+  });
+
+  it('scans a text longer than CHUNK in pieces at sentence ends, as if line by line', () => {
+    const line = '培训课程介绍，小班授课。国家认证 心理咨询师证书 包过\n面包过期，全国包邮。人社部颁发 ';
+    const text = line.repeat(Math.ceil((CHUNK * 2.5) / line.length));
+    const r = scan(text, { maxHits: Infinity });
+    expect(r.chunks).toBeGreaterThan(2);
+    const per = scanText(line);
+    expect(r.hits).toHaveLength(per.length * Math.ceil((CHUNK * 2.5) / line.length));
+    for (const h of r.hits) expect(text.slice(h.start, h.end)).toBe(h.text);
+  });
+
+  it('cuts a text with no break at all without losing its offsets', () => {
+    const text = 'x'.repeat(CHUNK - 1) + '😀包过拿证' + 'y'.repeat(10);
+    const r = scan(text);
+    expect(r.chunks).toBe(2);
+    expect(r.hits.map((h) => text.slice(h.start, h.end))).toEqual(r.hits.map((h) => h.text));
   });
 });

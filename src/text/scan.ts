@@ -55,7 +55,31 @@ export interface Hit {
 
 export interface ScanOptions {
   kind?: ScanKind;
+  /** Most hits returned for one text (default {@link MAX_HITS}); the rest are dropped. */
+  maxHits?: number;
 }
+
+/** Result of {@link scan}: the hits, and whether the output cap cut them short. */
+export interface ScanResult {
+  hits: Hit[];
+  /** More hits than `maxHits` were found; `hits` holds the first `maxHits` of them. */
+  truncated: boolean;
+  /** Number of pieces the text was scanned in (1 unless longer than {@link CHUNK}). */
+  chunks: number;
+}
+
+/**
+ * Default cap on the hits of one text: a hostile or broken text can match on every other
+ * character, and nobody reads ten thousand hits of one advert (a clue keeps twenty).
+ */
+export const MAX_HITS = 10_000;
+
+/**
+ * Texts longer than this many UTF-16 units are scanned in pieces that end at a line break or
+ * 。！？ (a hard break no word or context spans), so the per-character buffers stay bounded
+ * whatever the input size. A listing's sale cue is looked for within its piece only.
+ */
+export const CHUNK = 1 << 17;
 
 /**
  * Most noise code points skipped between two characters of a word (包 — 过, 包🔥🔥过).
@@ -93,7 +117,8 @@ function ensure(n: number): void {
 
 /** Normalise and run the automaton; fills the unit buffers and raw matches, returns unit count. */
 function run(text: string, L: CompiledLexicon): number {
-  const { root, alpha, next, fail, out } = L.ac;
+  const { root, alpha, fail, out, hState, hCp, hNext, hShift } = L.ac;
+  const hMask = hState.length - 1;
   rawPid.length = 0;
   rawEnd.length = 0;
   const n = text.length;
@@ -144,8 +169,19 @@ function run(text: string, L: CompiledLexicon): number {
             s = root[c]!;
             break;
           }
-          const t = next[s]!.get(c);
-          if (t !== undefined) {
+          // Inlined CodePointAC.goto: probe the transition table.
+          let h = Math.imul(Math.imul(s, 0x9e3779b1) ^ c, 0x85ebca6b) >>> hShift;
+          let t = 0;
+          for (;;) {
+            const hs = hState[h]!;
+            if (hs === -1) break;
+            if (hs === s && hCp[h] === c) {
+              t = hNext[h]!;
+              break;
+            }
+            h = (h + 1) & hMask;
+          }
+          if (t !== 0) {
             s = t;
             break;
           }
@@ -185,8 +221,58 @@ const SEV_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
  * `text`. Publisher checks (AD-TERMS only for unregistered publishers) are the caller's.
  */
 export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
+  return scan(text, opts).hits;
+}
+
+/**
+ * {@link scanText} with its bookkeeping: whether the hit cap was reached and in how many
+ * pieces the text was scanned. Time is linear in the text's length and memory bounded by
+ * {@link CHUNK} plus the capped output.
+ */
+export function scan(text: string, opts: ScanOptions = {}): ScanResult {
   const kind = opts.kind ?? 'ad';
+  const max = opts.maxHits ?? MAX_HITS;
   const L = lexicon();
+  if (text.length <= CHUNK) {
+    const hits = scanChunk(text, kind, L);
+    return { hits: hits.length > max ? hits.slice(0, max) : hits, truncated: hits.length > max, chunks: 1 };
+  }
+  const out: Hit[] = [];
+  let chunks = 0;
+  for (let a = 0; a < text.length; ) {
+    const b = chunkEnd(text, a);
+    chunks++;
+    for (const h of scanChunk(text.slice(a, b), kind, L)) {
+      if (out.length === max) return { hits: out, truncated: true, chunks };
+      h.start += a;
+      h.end += a;
+      if (h.context) {
+        h.context.start += a;
+        h.context.end += a;
+      }
+      out.push(h);
+    }
+    a = b;
+  }
+  return { hits: out, truncated: false, chunks };
+}
+
+/** End of the piece starting at `a`: after the last hard break in its second half, else after noise. */
+function chunkEnd(text: string, a: number): number {
+  const limit = a + CHUNK;
+  if (limit >= text.length) return text.length;
+  let soft = -1;
+  for (let i = limit - 1; i > a + (CHUNK >> 1); i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x2029) return i + 1;
+    if (soft < 0 && (c === 0x20 || c === 0x3000 || c === 0xff0c || c === 0x2c)) soft = i + 1;
+  }
+  if (soft > 0) return soft;
+  // No break at all (a hostile text): cut anywhere but inside a surrogate pair.
+  return (text.charCodeAt(limit) & 0xfc00) === 0xdc00 ? limit + 1 : limit;
+}
+
+function scanChunk(text: string, kind: ScanKind, L: CompiledLexicon): Hit[] {
   const k = run(text, L);
   if (rawPid.length === 0) return [];
   // Most texts only contain context words (证书, 考试 …): leave before allocating anything.
@@ -200,6 +286,8 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   const agencyCues: M[] = [];
   const claimCues: M[] = [];
   const saleCues: M[] = [];
+  const emblemCues: M[] = [];
+  const notCueList: M[] = [];
   const negList: M[] = [];
   const notNegList: M[] = [];
   const allowSpans: [number, number][] = [];
@@ -228,6 +316,12 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
         case 'saleCue':
           saleCues.push(m);
           break;
+        case 'emblemCue':
+          emblemCues.push(m);
+          break;
+        case 'notCue':
+          notCueList.push(m);
+          break;
         case 'neg':
           negList.push(m);
           break;
@@ -248,11 +342,11 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
   // (等级 in 全国计算机等级考试, 国家职业资格 in 国家职业资格目录).
   if (allowSpans.length) {
     const free = (m: M) => !allow.contains(uStart[m.s]!, uEnd[m.t]!);
-    for (const list of [ctx, agencyCues, claimCues, saleCues]) {
-      const kept = list.filter(free);
-      if (kept.length !== list.length) list.splice(0, list.length, ...kept);
-    }
+    for (const list of [ctx, agencyCues, claimCues, saleCues, emblemCues]) keepIf(list, free);
   }
+  // An issuer cue inside a legitimate phrase (备案的评价机构, 推荐就业) is not a cue.
+  notCues = notCueList;
+  if (notCues.length) keepIf(agencyCues, (c) => !coveredBy(c, notCues));
   negs = negList;
   notNegs = notNegList;
   disclaimerWindow = L.disclaimerWindow;
@@ -279,6 +373,13 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
       case 'agencyCue': {
         const c = nearest(m, agencyCues, NEAR_AGENCY, L.issuerCueWindow);
         // On a certificate, naming a government body is naming it as the issuer.
+        if (!c && kind !== 'certificate') continue;
+        context = c ?? context;
+        break;
+      }
+      case 'emblemCue': {
+        // On a certificate, the emblem is on the certificate.
+        const c = nearest(m, emblemCues, NEAR_EMBLEM, L.emblemCueWindow);
         if (!c && kind !== 'certificate') continue;
         context = c ?? context;
         break;
@@ -326,12 +427,18 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
 
   if (hits.length === 0) return [];
   // The regular-expression part of the allow-list needs a second pass over the text, so it
-  // runs only for the few texts that still have a hit.
+  // runs only for the few texts that still have a hit. A hit inside an allowed span goes,
+  // and so does one whose context word is inside one (职业资格 of 职业资格退出目录 is news,
+  // not a claim for the occupation before it).
   const reSpans = regexAllowSpans(text, L, hits);
   if (reSpans.length) {
     const re = new SpanIndex(reSpans);
-    const rest = hits.filter((h) => !re.contains(h.start, h.end));
-    if (rest.length !== hits.length) hits.splice(0, hits.length, ...rest);
+    let j = 0;
+    for (const h of hits) {
+      if (re.contains(h.start, h.end) || (h.context && re.contains(h.context.start, h.context.end))) continue;
+      hits[j++] = h;
+    }
+    hits.length = j;
   }
 
   // Overlapping hits of one rule collapse to the longest (国家职业资格 over 国家 and 职业资格);
@@ -357,6 +464,7 @@ export function scanText(text: string, opts: ScanOptions = {}): Hit[] {
 // run for every line that has a raw match, and closure allocation showed up in profiles.
 let negs: M[] = [];
 let notNegs: M[] = [];
+let notCues: M[] = [];
 let disclaimerWindow = 0;
 let maxLen = 0;
 const NEAR_WEAK = 0;
@@ -364,6 +472,36 @@ const NEAR_FORM = 1;
 const NEAR_AGENCY = 2;
 const NEAR_CLAIM = 3;
 const NEAR_SALE = 4;
+const NEAR_EMBLEM = 5;
+
+/** Keep the elements of `list` that pass `f`, in place (no argument spreading: lists can be long). */
+function keepIf(list: M[], f: (m: M) => boolean): void {
+  let j = 0;
+  for (let i = 0; i < list.length; i++) if (f(list[i]!)) list[j++] = list[i]!;
+  list.length = j;
+}
+
+/** `m` lies inside one of `spans` (sorted by end unit). */
+function coveredBy(m: M, spans: M[]): boolean {
+  for (let j = firstEndingFrom(spans, m.t); j < spans.length && spans[j]!.t <= m.t + maxLen; j++) {
+    if (inside(m, spans[j]!)) return true;
+  }
+  return false;
+}
+
+/** A not-cue phrase lies strictly between `a` and `b` (人社部门｜备案的评价机构｜颁发). */
+function notCueBetween(a: M, b: M): boolean {
+  const lo = Math.min(a.t, b.t);
+  const hi = Math.max(a.s, b.s);
+  for (let j = firstEndingFrom(notCues, lo + 1); j < notCues.length && notCues[j]!.t < hi; j++) {
+    if (notCues[j]!.s > lo) return true;
+  }
+  return false;
+}
+
+function sameSentence(a: M, b: M): boolean {
+  return uSent[a.s] === uSent[b.t] && uSent[a.t] === uSent[b.s];
+}
 
 function inside(a: M, b: M): boolean {
   return a.s >= b.s && a.t <= b.t;
@@ -394,11 +532,14 @@ function firstEndingFrom(list: M[], t0: number): number {
 function qualifies(m: M, c: M, mode: number, w: number): boolean {
   switch (mode) {
     case NEAR_WEAK:
-      return !inside(c, m) && sameClause(c, m);
+      // A weak word's context is its sentence, commas included (RULES.md "Text matching").
+      return !inside(c, m) && sameSentence(c, m);
     case NEAR_FORM:
       return !overlaps(c, m) && uSent[c.s] === uSent[m.t];
     case NEAR_AGENCY:
-      return gapBetween(m, c) >= 0 && sameClause(c, m);
+      return gapBetween(m, c) >= 0 && sameClause(c, m) && !(notCues.length && notCueBetween(m, c));
+    case NEAR_EMBLEM:
+      return !overlaps(c, m) && sameSentence(c, m);
     case NEAR_CLAIM:
       return !overlaps(c, m) && sameClause(c, m) && !isNegated(c, disclaimerWindow);
     default:
@@ -415,11 +556,15 @@ function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
   let best: M | undefined;
   let bestGap = Infinity;
   const at = firstEndingFrom(list, m.s);
+  // Sentence-bound modes stop at the sentence's edge: candidates further out cannot qualify,
+  // which keeps dense texts linear.
+  const sentenceBound = mode === NEAR_WEAK || mode === NEAR_FORM || mode === NEAR_EMBLEM;
   // Before m: the gap only grows going back.
   for (let i = at - 1; i >= 0; i--) {
     const c = list[i]!;
     const g = m.s - c.t - 1;
     if (g > w || g >= bestGap) break;
+    if (sentenceBound && uSent[c.t]! < uSent[m.s]!) break;
     if (qualifies(m, c, mode, w)) {
       best = c;
       bestGap = g;
@@ -430,6 +575,7 @@ function nearest(m: M, list: M[], mode: number, w: number): M | undefined {
   for (let i = at; i < list.length; i++) {
     const c = list[i]!;
     if (c.t - maxLen - m.t > Math.min(w, bestGap)) break;
+    if (sentenceBound && uSent[c.s]! > uSent[m.t]!) break;
     const g = Math.abs(gapBetween(m, c));
     if (g > w || g >= bestGap) continue;
     if (qualifies(m, c, mode, w)) {
@@ -501,12 +647,18 @@ function formOk(m: M, ctx: M[], L: CompiledLexicon): M | undefined | null {
  */
 function unlistedOccupationClaims(text: string, L: CompiledLexicon, claimCues: M[], hits: (Hit & { _s: number; _t: number })[]): void {
   const U = L.unlisted;
+  // Claims already explained by a listed occupation (心理咨询师国家职业资格), by span; built
+  // on first need (most texts have no such claim), a set so dense texts stay linear.
+  let explained: Set<number> | undefined;
   for (const c of claimCues) {
     if (!U.claims.includes(c.e.term) || isNegated(c, L.disclaimerWindow)) continue;
     const cs = uStart[c.s]!;
     const ce = uEnd[c.t]!;
-    // Already explained by a listed occupation (心理咨询师国家职业资格).
-    if (hits.some((h) => h.rule === 'AD-FAKE-QUAL' && h.context?.start === cs && h.context.end === ce)) continue;
+    if (!explained) {
+      explained = new Set<number>();
+      for (const h of hits) if (h.rule === 'AD-FAKE-QUAL' && h.context) explained.add(h.context.start * 0x100000 + (h.context.end - h.context.start));
+    }
+    if (explained.has(cs * 0x100000 + (ce - cs))) continue;
     let word = '';
     let u = c.s - 1;
     while (u >= 0 && c.s - u <= U.maxOccupationLength && uEnd[u] === uStart[u + 1] && !(uFlags[u]! & F_MULTI)) {
@@ -571,6 +723,7 @@ function noisePiece(cp: number): string {
  * (a law title in 《》 is well under this; a URL longer than this around a hit is not).
  */
 const REGEX_WINDOW = 64;
+const UTF16 = new TextDecoder('utf-16le');
 let winCodes = new Uint16Array(0);
 let winStart = new Int32Array(0);
 let winEnd = new Int32Array(0);
@@ -581,12 +734,14 @@ let winEnd = new Int32Array(0);
  * and full-width brackets match). Only called when there is a candidate hit, so its cost
  * is off the hot path.
  */
-function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly { start: number; end: number }[]): [number, number][] {
+function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly Hit[]): [number, number][] {
   if (L.allowPatterns.length === 0) return [];
   // Only windows around the hits are normalised and searched: a long text with one hit
-  // should not pay for a second pass over all of it.
+  // should not pay for a second pass over all of it. (A context word further than the
+  // window from its hit is not checked against the patterns.)
   const wins: [number, number][] = [];
-  for (const h of [...hits].sort((a, b) => a.start - b.start)) {
+  const sorted = hits.length > 1 ? [...hits].sort((a, b) => a.start - b.start) : hits;
+  for (const h of sorted) {
     const a = Math.max(0, h.start - REGEX_WINDOW);
     const b = Math.min(text.length, h.end + REGEX_WINDOW);
     const last = wins[wins.length - 1];
@@ -625,8 +780,13 @@ function regexAllowSpans(text: string, L: CompiledLexicon, hits: readonly { star
       } else put(String.fromCodePoint(v & CP_MASK), i, w);
       i += w;
     }
-    const s = String.fromCharCode.apply(null, winCodes.subarray(0, n) as unknown as number[]);
-    for (const re of L.allowPatterns) {
+    // Windows of dense texts merge into long ones: decode without spreading arguments
+    // (String.fromCharCode.apply overflows the stack past ~100k code units).
+    const s = UTF16.decode(winCodes.subarray(0, n));
+    for (let pi = 0; pi < L.allowPatterns.length; pi++) {
+      const re = L.allowPatterns[pi]!;
+      const req = L.allowRequires[pi]!;
+      if (req.length && !req.some((r) => s.includes(r))) continue;
       re.lastIndex = 0;
       for (const m of s.matchAll(re)) {
         if (m[0].length === 0) continue;

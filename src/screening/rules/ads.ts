@@ -9,7 +9,8 @@
  * An advert whose source is `certificate` is scanned as a certificate's wording (the weak
  * terms 中国/中华/国家/全国 count there without further context).
  */
-import { scanText, type Hit, type RuleId, type ScanKind, type Severity } from '../../text/scan.ts';
+import { scan, type Hit, type RuleId, type ScanKind, type ScanResult, type Severity } from '../../text/scan.ts';
+import { log } from '../../log.ts';
 import type { Row } from '../../store/db.ts';
 import type { Finding, Rule, RuleContext } from '../types.ts';
 import { clamp01, refs, str } from '../kit/index.ts';
@@ -23,6 +24,60 @@ const EXCERPT = 20;
 
 const SEV_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 const SEV_SCORE: Record<Severity, number> = { low: 0.3, medium: 0.6, high: 0.85 };
+
+/** What one rule's pass over its texts did, for the structured log (counts only, no text). */
+export interface ScanStats {
+  rule: string;
+  subjects: number;
+  chars: number;
+  hits: number;
+  findings: number;
+  /** Subjects whose scan threw: logged and skipped, the rule goes on. */
+  errors: number;
+  /** Subjects whose hits were cut at the scanner's cap. */
+  truncated: number;
+  started: number;
+}
+
+export function newStats(rule: string): ScanStats {
+  return { rule, subjects: 0, chars: 0, hits: 0, findings: 0, errors: 0, truncated: 0, started: performance.now() };
+}
+
+/**
+ * Scan one subject's text, isolating failures: a text that makes the scanner throw is
+ * reported as a warning (subject id, length and error — never the text) and skipped, so one
+ * bad advert cannot fail the rule for the whole dataset. `scanner` is the scanner to use
+ * (tests pass one that fails on purpose).
+ */
+export function safeScan(
+  stats: ScanStats,
+  subject: string,
+  text: string,
+  kind: ScanKind,
+  scanner: (text: string, opts: { kind: ScanKind }) => ScanResult = scan,
+): Hit[] | null {
+  stats.subjects++;
+  stats.chars += text.length;
+  try {
+    const r = scanner(text, { kind });
+    stats.hits += r.hits.length;
+    if (r.truncated) {
+      stats.truncated++;
+      log.warn({ rule: stats.rule, subject, chars: text.length, kept_hits: r.hits.length }, 'text scan: hit cap reached, later hits dropped');
+    }
+    return r.hits;
+  } catch (e) {
+    stats.errors++;
+    log.warn({ rule: stats.rule, subject, chars: text.length, err: (e as Error).message }, 'text scan failed: subject skipped');
+    return null;
+  }
+}
+
+/** Log a rule's pass: counts and milliseconds. */
+export function logStats(stats: ScanStats): void {
+  const { started, ...counts } = stats;
+  log.info({ ...counts, ms: Math.round(performance.now() - started) }, 'text rule scanned');
+}
 
 /** Page through a table by its text key, so a large table is never one result set. */
 async function* pages(ctx: RuleContext, cols: string, table: string, key: string): AsyncGenerator<Row[]> {
@@ -166,12 +221,15 @@ function adRule(
     async run(ctx) {
       const inst = await loadInstitutions(ctx);
       const out: Finding[] = [];
+      const stats = newStats(meta.id);
       for await (const rows of pages(ctx, AD_COLS, 'ads', 'ad_id')) {
         for (const ad of rows) {
           const text = str(ad.text) ?? '';
           if (!text) continue;
           const kind: ScanKind = ad.source === 'certificate' ? 'certificate' : 'ad';
-          const found = ruleHits(scanText(text, { kind }), meta.id);
+          const all = safeScan(stats, String(ad.ad_id), text, kind);
+          if (!all) continue;
+          const found = ruleHits(all, meta.id);
           if (!found) continue;
           const matches = publisherOf(ad, inst);
           const capturedOn = str(ad.captured_on);
@@ -202,6 +260,8 @@ function adRule(
           });
         }
       }
+      stats.findings = out.length;
+      logStats(stats);
       return out;
     },
   };
@@ -226,7 +286,7 @@ const AD_AGENCY = adRule(
     id: 'AD-AGENCY',
     title: '冒用政府机关名义或国徽',
     severity: 'high',
-    description: '宣传材料或证书以人力资源和社会保障部、人社厅（局）、市场监管总局等政府机关作为颁发、监制、认证单位，或声称带有国徽。',
+    description: '宣传材料或证书以人力资源和社会保障部、人社厅（局）、市场监管总局等政府机关作为颁发、监制、认证、认可、授权、指定、审批、备案、推荐、主管、监督单位，或声称证书、发证者带有或使用国徽（单纯提及国徽不算）。',
   },
   (ad, hits, publisher) => {
     const body = hits.filter((h) => !h.disclaimed).map((h) => (h.context ? `${h.term}${h.context.term}` : describeHit(h)));
@@ -264,10 +324,11 @@ const PL_LISTING: Rule = {
   needs: ['listings'],
   params: [],
   description:
-    '平台商品以职业资格、职业资格证书、职业技能鉴定、职业技能等级证书作为商品或服务出售（代办、代考、包过、保过、挂靠、出证、免考、快速拿证等）。',
+    '平台商品以职业资格、职业资格证书、职业技能鉴定、职业技能等级证书，或以职业名称命名的证书（电工证、焊工证书、保安员证、育婴员证等：《职业分类大典（2022年版）》的职业或《国家职业资格目录》的资格后接“证”“证书”）作为商品或服务出售（代办、代考、包过、保过、挂靠、出证、免考、快速拿证等）。',
   kind: 'code',
   async run(ctx) {
     const out: Finding[] = [];
+    const stats = newStats('PL-LISTING');
     for await (const rows of pages(ctx, 'listing_id, platform, shop_name, title, description, price, url, captured_on', 'listings', 'listing_id')) {
       for (const l of rows) {
         const title = str(l.title) ?? '';
@@ -275,7 +336,9 @@ const PL_LISTING: Rule = {
         // One text so a cue in the description counts for an object in the title; the line
         // break between them is a hard break, so no word spans the two fields.
         const text = desc ? `${title}\n${desc}` : title;
-        const found = ruleHits(scanText(text, { kind: 'listing' }), 'PL-LISTING');
+        const all = safeScan(stats, String(l.listing_id), text, 'listing');
+        if (!all) continue;
+        const found = ruleHits(all, 'PL-LISTING');
         if (!found) continue;
         const fieldOf = (off: number) => (off <= title.length ? { field: 'title', base: 0 } : { field: 'description', base: title.length + 1 });
         const cues = [...new Set(found.hits.filter((h) => !h.disclaimed && h.context).map((h) => `“${h.context!.text}”`))];
@@ -313,6 +376,8 @@ const PL_LISTING: Rule = {
         });
       }
     }
+    stats.findings = out.length;
+    logStats(stats);
     return out;
   },
 };

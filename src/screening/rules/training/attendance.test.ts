@@ -84,6 +84,21 @@ describe.each(ENGINES)('training attendance rules on %s', (engine) => {
     expect(f[1]!.region_code).toBe('440105');
   });
 
+  it('sign-in rules judge offline and blended classes only: an online class with the same sign-ins is not flagged', async () => {
+    await insert(s.db, 'classes', [cls('CB', 'I1', { mode: 'blended' }), cls('CO', 'I1', { mode: 'online' })]);
+    await insert(s.db, 'sessions', [
+      ses('TB', 'CB', '2023-08-02 09:00:00', '2023-08-02 11:00:00'),
+      ses('TO', 'CO', '2023-08-02 09:00:00', '2023-08-02 11:00:00'),
+    ]);
+    const people = Array.from({ length: 10 }, (_, i) => `P${i}`);
+    // Same second, manual method, 2 hours early: every sign-in rule's pattern, in both classes.
+    await insert(s.db, 'attendance', [
+      ...people.map((id) => att('TB', id, '2023-08-02 07:00:00', { method: 'manual' })),
+      ...people.map((id) => att('TO', id, '2023-08-02 07:00:00', { method: 'manual' })),
+    ]);
+    for (const rule of [BULK, NO_FACE, OUTSIDE]) expect((await run(s.db, rule)).map((x) => x.subject.id), rule.id).toEqual(['CB']);
+  });
+
   it('TR-NO-FACE: 30 % unverified does not flag, 40 % does; face without score counts as verified; 0.6 passes', async () => {
     await insert(s.db, 'classes', [cls('C1', 'I1'), cls('C2', 'I1'), cls('C3', 'I1')]);
     await insert(s.db, 'sessions', [

@@ -7,6 +7,9 @@
 import type { CodeRule, Rule, RuleContext } from '../../types.ts';
 import { classPairsCte, CLASS_REGION as REGION, JUDGED_MODES, listIds, maskId, minute, num, onePass, overlapPairFinding, p, PAIRS_SELECT, param, pct, refs, sample, scoreAbove, scoreBelow, str } from '../../kit/index.ts';
 
+/** The sign-in rules judge offline and blended classes (RULES.md); a class missing from the dataset is judged too. */
+const MODE_JUDGED = `(c.mode IS NULL OR c.mode IN ${JUDGED_MODES})`;
+
 
 /**
  * TR-OVERLAP. Pairs of sessions of *different classes* (same institution or not: a person
@@ -67,7 +70,8 @@ function bulkQuery(ctx: RuleContext): string {
     SELECT h.*, s.class_id, s.starts_at, c.institution_id, ${REGION} AS region_code,
            row_number() OVER (PARTITION BY s.class_id ORDER BY h.n DESC, h.session_id, h.kind) AS rn
       FROM hits h JOIN sessions s ON s.session_id = h.session_id
-      LEFT JOIN classes c ON c.class_id = s.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id),
+      LEFT JOIN classes c ON c.class_id = s.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
+     WHERE ${MODE_JUDGED}),
   agg AS (
     SELECT class_id AS subject_id, max(institution_id) AS institution_id, max(region_code) AS region_code,
            count(DISTINCT session_id) AS n_sessions,
@@ -136,7 +140,7 @@ function noFaceQuery(ctx: RuleContext): string {
     SELECT agg.class_id AS subject_id, c.institution_id, ${REGION} AS region_code, n_total, n_bad, n_non_bio, n_low_score,
            1.0 * n_bad / n_total AS share
       FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
-     WHERE 1.0 * n_bad / n_total > ${p(ctx, 'max_share')}),
+     WHERE 1.0 * n_bad / n_total > ${p(ctx, 'max_share')} AND ${MODE_JUDGED}),
   ev AS (
     SELECT s.class_id, a.session_id, a.id_number, a.checked_at, a.method, a.face_score,
            row_number() OVER (PARTITION BY s.class_id ORDER BY a.checked_at, a.session_id, a.id_number) AS rn
@@ -210,7 +214,7 @@ function outsideQuery(ctx: RuleContext): string {
   flagged AS MATERIALIZED (
     SELECT agg.class_id AS subject_id, c.institution_id, ${REGION} AS region_code, n_total, n_bad, n_early, n_late, n_far, max_km
       FROM agg LEFT JOIN classes c ON c.class_id = agg.class_id LEFT JOIN institutions i ON i.institution_id = c.institution_id
-     WHERE n_bad > 0),
+     WHERE n_bad > 0 AND ${MODE_JUDGED}),
   ev AS (
     SELECT o.*, row_number() OVER (PARTITION BY o.class_id ORDER BY o.checked_at, o.session_id, o.id_number) AS rn
       FROM o JOIN flagged f ON f.subject_id = o.class_id WHERE o.early = 1 OR o.late = 1 OR o.far = 1)

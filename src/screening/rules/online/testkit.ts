@@ -2,11 +2,8 @@
  * Fixture of the online rules' tests: a store per test file with two institutions and two
  * online classes, emptied of events before each test, and builders of online events.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Db, Dialect } from '../../../store/db.ts';
-import { dialectOf } from '../../../store/dialect.ts';
-import { freshStore, type TestStore } from '../../../store/testing.ts';
-import { evaluateRule, resolveParams } from '../../evaluate.ts';
+import { run as runRule, useStore } from '../../kit/testkit.ts';
 import type { Finding, Rule } from '../../types.ts';
 import { ONLINE_RULES } from './index.ts';
 
@@ -77,31 +74,25 @@ export const ids = (f: Finding[]) => f.map((x) => x.subject.id);
 
 /**
  * A store for one test file (institutions I1, I2; online classes C1 with region 110105, C2
- * without), emptied of online events before each test; `run` evaluates one ON rule on its own.
+ * without) on the shared rule test kit (emptied and seeded before each test); `run` evaluates
+ * one ON rule on its own and checks its findings' shape like every rule test.
  */
 export function useOnlineStore(engine: Dialect): {
   readonly db: Db;
   run(id: string, overrides?: Record<string, unknown>): Promise<Finding[]>;
 } {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await freshStore(engine);
-    await store.db.exec(`INSERT INTO institutions (institution_id, name, uscc, kind, region_code) VALUES
+  const s = useStore(engine, async (db) => {
+    await db.exec(`INSERT INTO institutions (institution_id, name, uscc, kind, region_code) VALUES
       ('I1', '甲培训学校', '91110000000000001X', 'training', '110101'), ('I2', '乙培训学校', '91440000000000002X', 'training', '440106')`);
-    await store.db.exec(`INSERT INTO classes (class_id, institution_id, project_id, mode, start_date, end_date, planned_hours, region_code) VALUES
+    await db.exec(`INSERT INTO classes (class_id, institution_id, project_id, mode, start_date, end_date, planned_hours, region_code) VALUES
       ('C1', 'I1', 'PR1', 'online', '2023-08-01', '2023-08-30', 40, '110105'), ('C2', 'I2', 'PR1', 'online', '2023-08-01', '2023-08-30', 40, NULL)`);
-  });
-  afterAll(async () => store?.drop());
-  beforeEach(async () => {
-    await store.db.exec('DELETE FROM online_events');
   });
   return {
     get db() {
-      return store.db;
+      return s.db;
     },
     run(id, overrides = {}) {
-      const r = rule(id);
-      return evaluateRule(r, { db: store.db, d: dialectOf(store.dialect), params: resolveParams(r, overrides) });
+      return runRule(s.db, rule(id), overrides);
     },
   };
 }

@@ -20,6 +20,9 @@ export const EFFECT_TARGETS = {
 } as const;
 export type EffectTarget = keyof typeof EFFECT_TARGETS;
 
+/** Dataset tables that measures change (the importer re-applies effects when it loads one). */
+export const EFFECT_TABLES: ReadonlySet<string> = new Set(Object.values(EFFECT_TARGETS).map((t) => t.table));
+
 export interface EffectInput {
   target: EffectTarget;
   key: string;
@@ -54,13 +57,14 @@ export async function applyEffects(db: Db, measureId: string, effects: readonly 
 }
 
 /**
- * Write every recorded effect onto the dataset again (after an import added or replaced rows).
+ * Write every recorded effect (of one table, or all) onto the dataset again (after an import added or replaced rows).
  * Effects are replayed in the order they were applied, so a later measure wins. Returns the
  * number of rows that had to be corrected.
  */
-export async function reapplyEffects(db: Db): Promise<number> {
+export async function reapplyEffects(db: Db, table?: string): Promise<number> {
   const effects = await db.query<{ entity: string; column_name: string; entity_key: string; key2: string | null; effective_value: string }>(
-    'SELECT entity, column_name, entity_key, key2, effective_value FROM measure_effects ORDER BY applied_at, effect_id',
+    `SELECT entity, column_name, entity_key, key2, effective_value FROM measure_effects ${table ? 'WHERE entity = $1' : ''} ORDER BY applied_at, effect_id`,
+    table ? [table] : [],
   );
   let fixed = 0;
   for (const e of effects) {

@@ -29,6 +29,7 @@ import { scrubText } from '../privacy/mask.ts';
 import { type BulkLoader, openBulk } from '../store/bulk.ts';
 import type { Db } from '../store/db.ts';
 import { withWriterLock } from '../store/lock.ts';
+import { EFFECT_TABLES, reapplyEffects } from '../cases/effects.ts';
 import { SQL_TYPE, storeColumns } from '../store/schema.ts';
 import { REASON, shapeSql, stageSql } from './validate.ts';
 
@@ -480,6 +481,8 @@ class Importer {
         }
       }
       if (e.name === 'persons') await this.db.query(stubCleanup, [src.name]);
+      // Measures stand over whatever the export says (WORKFLOW.md): re-applied in the same transaction.
+      if (EFFECT_TABLES.has(e.name)) await reapplyEffects(this.db, e.name);
       await this.db.query(fileSql, fileRow);
     });
     await this.bulk.remember(e.name, `SELECT ${keys.map(q).join(', ')} FROM ${final} WHERE _ok`);

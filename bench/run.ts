@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- import|screen|text|cli|all] [--scale S] [--seed N] [--mb M] [--runs N]`
+ * `npm run bench [-- import|screen|text|cli|server|all] [--scale S] [--seed N] [--mb M] [--runs N] [--seconds S]`
  *
  *   import (default)  generate (or reuse) a province at --scale (default 10), import it into a
  *                     fresh DuckDB file, rows/s per entity and overall next to DuckDB's own
@@ -11,6 +11,9 @@
  *                     vs mint-filter and modern-ahocorasick.
  *   cli               CLI start-up: `zhili --help`, `--version`, `scan TEXT` spawned --runs times
  *                     (default 15), median / p90 of wall and CPU time; not part of `all`.
+ *   server            clue inbox and case page p50/p99 with 200k clues and 20k cases, then 20
+ *                     concurrent inspectors for --seconds (default 60): requests/s, p99, errors,
+ *                     lost updates; DuckDB and PostgreSQL; not part of `all`.
  *
  * Datasets (bench-out/data/scale-S) and stores (bench-out/scale-S.duckdb) live in bench-out/
  * (git-ignored) and are reused between runs; delete them to start over.
@@ -24,11 +27,12 @@ import { generate } from '../src/synth/generate.ts';
 import { benchCli } from './cli.ts';
 import { benchImport } from './import.ts';
 import { benchScreen } from './screen.ts';
+import { benchServer } from './server.ts';
 import { benchText } from './text.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { scale: { type: 'string' }, seed: { type: 'string', default: '1' }, mb: { type: 'string', default: '50' }, runs: { type: 'string', default: '15' } },
+  options: { scale: { type: 'string' }, seed: { type: 'string', default: '1' }, mb: { type: 'string', default: '50' }, runs: { type: 'string', default: '15' }, seconds: { type: 'string', default: '60' } },
 });
 const what = positionals[0] ?? 'import';
 const OUT = 'bench-out';
@@ -91,7 +95,10 @@ if (what === 'text' || what === 'all') {
 if (what === 'cli') {
   await benchCli({ runs: Number(values.runs) });
 }
-if (!['import', 'screen', 'text', 'cli', 'all'].includes(what)) {
-  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | cli | all）`);
+if (what === 'server') {
+  await benchServer({ seconds: Number(values.seconds) });
+}
+if (!['import', 'screen', 'text', 'cli', 'server', 'all'].includes(what)) {
+  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | cli | server | all）`);
   process.exitCode = 1;
 }

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ROLE_ZH } from '../auth/actor.ts';
 import { zerr } from '../errors.ts';
 import { formatImportSummary } from './import.ts';
 import { formatReportTable } from './screen.ts';
@@ -38,6 +37,7 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
     import('../server/serve.ts'),
     import('../cases/deadlines.ts'),
   ]);
+  const { ROLE_ZH } = await import('../auth/actor.ts');
   const answers = `${o.dir.replace(/[\\/]+$/, '')}.answers.jsonl`;
   if (!existsSync(answers)) {
     out(`① 生成演示省份数据（规模 ${o.scale}，种子 ${o.seed}）→ ${o.dir}\n`);

@@ -3,12 +3,12 @@
  * the CLI operator (CLI_ACTOR: `cli`, national scope), who is named in the audit entries.
  */
 import type { Command } from 'commander';
-import { CLI_ACTOR } from '../auth/actor.ts';
 import { zerr } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 
 /** The user service and the store, loaded on demand so `zhili --help` starts without them. */
 const users = () => import('../auth/users.ts');
+const cliActor = async () => (await import('../auth/actor.ts')).CLI_ACTOR;
 
 async function withStore<T>(o: { db?: string; databaseUrl?: string }, fn: (db: Db) => Promise<T>): Promise<T> {
   const { openStore } = await import('../store/index.ts');
@@ -48,7 +48,7 @@ export function registerUser(program: Command): void {
   ).action(async (username: string, o: StoreOpts & { role: string; region: string; platform?: string; passwordStdin?: boolean }) => {
     if (!o.passwordStdin) throw zerr('user.password_stdin', '须使用 --password-stdin 从标准输入提供密码', '--password-stdin is required');
     const password = await readStdin();
-    const u = await withStore(o, async (db) => (await users()).addUser(db, CLI_ACTOR, { username, role: o.role, region_code: o.region, platform: o.platform ?? null, password }));
+    const u = await withStore(o, async (db) => (await users()).addUser(db, await cliActor(), { username, role: o.role, region_code: o.region, platform: o.platform ?? null, password }));
     process.stdout.write(`已新增用户 ${u.username}（${u.role}，区域 ${u.region_code}${u.platform ? `，平台 ${u.platform}` : ''}）\n`);
   });
 
@@ -62,12 +62,12 @@ export function registerUser(program: Command): void {
   });
 
   storeOptions(user.command('disable <username>').description('停用用户（会话与令牌随即失效）/ disable a user')).action(async (username: string, o: StoreOpts) => {
-    await withStore(o, async (db) => (await users()).disableUser(db, CLI_ACTOR, username));
+    await withStore(o, async (db) => (await users()).disableUser(db, await cliActor(), username));
     process.stdout.write(`已停用用户 ${username}\n`);
   });
 
   storeOptions(user.command('unlock <username>').description('解除连续登录失败造成的锁定 / unlock after failed logins')).action(async (username: string, o: StoreOpts) => {
-    await withStore(o, async (db) => (await users()).unlockUser(db, CLI_ACTOR, username));
+    await withStore(o, async (db) => (await users()).unlockUser(db, await cliActor(), username));
     process.stdout.write(`已解锁用户 ${username}\n`);
   });
 
@@ -78,11 +78,11 @@ export function registerUser(program: Command): void {
       .option('--revoke', '撤销该用户的全部令牌 / revoke the user\'s tokens'),
   ).action(async (username: string, o: StoreOpts & { revoke?: boolean }) => {
     if (o.revoke) {
-      const n = await withStore(o, async (db) => (await users()).revokeTokens(db, CLI_ACTOR, username));
+      const n = await withStore(o, async (db) => (await users()).revokeTokens(db, await cliActor(), username));
       process.stdout.write(`已撤销 ${username} 的 ${n} 个令牌\n`);
       return;
     }
-    const token = await withStore(o, async (db) => (await users()).createToken(db, CLI_ACTOR, username));
+    const token = await withStore(o, async (db) => (await users()).createToken(db, await cliActor(), username));
     process.stdout.write(`${token}\n`);
     process.stderr.write('令牌只显示这一次，请妥善保存（Authorization: Bearer …）/ shown once\n');
   });

@@ -15,6 +15,7 @@ export const ON_BOT: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'min_heartbeats', default: 100, description: '判断所需的一个登录会话内最少心跳数（条）', min: 3 },
     { name: 'max_stddev_seconds', default: 0.5, description: '相邻心跳间隔标准差的上限（秒），低于此值视为机器行为', min: 0 },

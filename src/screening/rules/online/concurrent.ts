@@ -23,6 +23,7 @@ export const ON_CONCURRENT: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'min_overlap_minutes', default: 5, description: '两台设备或两个课件同时活动的最短重叠时长（分钟）', min: 0 },
     ACTIVE_GAP_PARAM,

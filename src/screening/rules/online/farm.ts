@@ -11,6 +11,7 @@ export const ON_DEVICE_FARM: Rule = {
   subject: 'device',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [{ name: 'min_people_per_day', default: 5, description: '同一设备编号或IP一天内学习的不同学员数下限（人）', min: 2 }],
   description: '同一设备编号或同一IP地址在同一天被多名不同学员用于线上学习，疑似刷课工作室代刷。',
   kind: 'code',

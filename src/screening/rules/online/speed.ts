@@ -23,6 +23,7 @@ export const ON_SPEED: Rule = {
   subject: 'person',
   severity: 'medium',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [
     { name: 'max_speed_ratio', default: 1.5, description: '播放进度推进与实际经过时间之比的上限（倍）', min: 1 },
     { name: 'max_daily_hours', default: 12, description: '一天内线上学习时长上限（小时）', min: 0, max: 24 },

@@ -41,6 +41,7 @@ export const ON_TAMPER: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [],
   description: '线上学习记录的哈希与按规定重新计算的结果不符，或前一哈希与上一条记录的哈希不一致，记录可能被篡改、删除或插入。',
   kind: 'code',

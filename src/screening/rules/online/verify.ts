@@ -18,6 +18,7 @@ export const ON_NO_VERIFY: Rule = {
   subject: 'person',
   severity: 'high',
   needs: ['online_events'],
+  optional: ['classes', 'institutions'],
   params: [FACE_PARAM, GAP_PARAM],
   description:
     '登录会话（同一学员、班级、设备）中有学习记录（心跳、进度）却没有通过的人脸核验，或人脸核验失败后继续学习且其后没有再次通过核验（实名实人缺失）；一台设备上的核验不替另一台设备的会话核验。',

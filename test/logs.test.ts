@@ -54,7 +54,7 @@ describe('logs', () => {
       return r;
     };
     const db = join(dir, 'zhili.duckdb');
-    await run(['demo', '--dir', join(dir, 'demo'), '--scale', '0.01', '--seed', '7', '--db', db]);
+    await run(['demo', '--no-serve', '--dir', join(dir, 'demo'), '--scale', '0.01', '--seed', '7', '--db', db]);
     const messy = join(dir, 'messy');
     await run(['generate', '--out', messy, '--scale', '0.01', '--seed', '3', '--variant', 'messy']);
     await run(['import', messy, '--db', join(dir, 'messy.duckdb')]);

@@ -60,7 +60,7 @@ describe.skipIf(requireOrSkip(READY, '生成器 src/synth/generate.ts 与导入�
         const report = await runScreening(s.db);
         // Re-running on the same data must add nothing and retire nothing.
         const again = ds.seed === 1 ? await runScreening(s.db) : undefined;
-        const [stored] = await s.db.query<{ n: number }>(`SELECT count(*) AS n FROM clues WHERE active`);
+        const [stored] = await s.db.query<{ n: number }>(`SELECT count(*) AS n FROM clues WHERE active AND source = 'screening'`);
         results.set(`${ds.variant}-${ds.seed}`, { answers, report, dir, again, stored: Number(stored!.n) });
       } finally {
         await s.drop();

@@ -70,7 +70,7 @@ const WORD_RE = /^[a-z0-9]$/;
 let converters: [(s: string) => string, (s: string) => string] | undefined;
 function t2s(s: string): string {
   if (!converters) {
-    const OpenCC = require('opencc-js') as typeof OpenCCTypes;
+    const OpenCC = require('opencc-js/t2cn') as typeof OpenCCTypes; // the traditional→simplified half only: half the dictionaries to load
     // hk→cn covers plain traditional plus Hong Kong variants; tw→cn catches Taiwan forms
     // (e.g. 裏/裡) when the first leaves the character unchanged.
     converters = [OpenCC.Converter({ from: 'hk', to: 'cn' }), OpenCC.Converter({ from: 'tw', to: 'cn' })];

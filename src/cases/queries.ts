@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { addDays, localDate, localTimestamp, storedToIso } from '../clock.ts';
 import { httpErr } from '../errors.ts';
 import { caseScopeSql, clueScopeSql } from '../policies/cases.ts';
+import { regionPrefixSql } from '../policies/jurisdiction.ts';
 import { assertCan } from '../policies/permissions.ts';
 import type { Db } from '../store/db.ts';
 import { ledgerOf, loadCase, loadClue } from './service.ts';
@@ -70,10 +71,7 @@ export async function listCluesFor(db: Db, actor: Actor, q: ClueListQuery) {
     } else eq('rule', q.rule);
   }
   if (q.institution_id) eq('institution_id', q.institution_id);
-  if (q.region_code) {
-    params.push(q.region_code);
-    where.push(`substr(c.region_code, 1, ${q.region_code.length}) = $${params.length}`);
-  }
+  if (q.region_code) where.push(regionPrefixSql('c.region_code', q.region_code, params));
   const cutoff = overdueCutoff();
   if (q.overdue) {
     params.push(cutoff);
@@ -156,10 +154,7 @@ export async function listCasesFor(db: Db, actor: Actor, q: CaseListQuery) {
   };
   if (q.state) eq('state', q.state);
   if (q.institution_id) eq('institution_id', q.institution_id);
-  if (q.region_code) {
-    params.push(q.region_code);
-    where.push(`substr(k.region_code, 1, ${q.region_code.length}) = $${params.length}`);
-  }
+  if (q.region_code) where.push(regionPrefixSql('k.region_code', q.region_code, params));
   const today = localDate();
   if (q.overdue) {
     params.push(today);

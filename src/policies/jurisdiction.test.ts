@@ -15,8 +15,11 @@ describe('jurisdiction', () => {
   });
   it('SQL filter carries the prefix as a parameter', () => {
     const params: unknown[] = [7];
-    expect(regionFilterSql(a('province_admin', '44'), 'c.region_code', params)).toBe('substr(c.region_code, 1, 2) = $2');
-    expect(params).toEqual([7, '44']);
+    expect(regionFilterSql(a('province_admin', '44'), 'c.region_code', params)).toBe('(c.region_code >= $2 AND c.region_code < $3)');
+    expect(params).toEqual([7, '44', '45']);
+    const p2: unknown[] = [];
+    regionFilterSql(a('city_inspector', '4409'), 'x', p2);
+    expect(p2).toEqual(['4409', '4410']);
     expect(regionFilterSql(a('ministry_analyst', '00'), 'x', [])).toBe('TRUE');
   });
   it('masking roles', () => {

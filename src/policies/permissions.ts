@@ -5,6 +5,7 @@
  * Permission names are a stable contract: src/policies/README.md.
  */
 import type { Actor, Role } from '../auth/actor.ts';
+import { isMeasureType, type MeasureType } from '../cases/model.ts';
 import { forbidden } from '../errors.ts';
 
 export const PERMISSIONS = [
@@ -67,17 +68,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   platform_operator: new Set<Permission>(['directive.read', 'directive.respond']),
 };
 
-/** Measure types a role may propose (WORKFLOW.md measures table; market officers a subset). */
-export const MEASURE_TYPES = [
-  'guidance', 'interview', 'rectification', 'remove_project', 'remove_institution', 'recover_subsidy', 'penalty',
-  'cancel_results', 'void_certificates', 'revoke_certificate_data', 'terminate_registration',
-  'transfer_judicial', 'transfer_discipline', 'transfer_other',
-] as const;
-export type MeasureType = (typeof MEASURE_TYPES)[number];
-
-/** Measures that take effect only on a province admin's approval (four eyes); closing a case too. */
-export const FOUR_EYES: ReadonlySet<string> = new Set(['remove_institution', 'terminate_registration', 'void_certificates', 'revoke_certificate_data', 'close_case']);
-
 const MARKET_MEASURES: ReadonlySet<MeasureType> = new Set(['guidance', 'interview', 'rectification', 'penalty', 'transfer_judicial', 'transfer_discipline', 'transfer_other']);
 
 /** True when the actor's role may do `permission`. */
@@ -94,7 +84,7 @@ export function assertCan(actor: Actor, permission: Permission): void {
 export function canProposeMeasure(actor: Actor, type: string): boolean {
   if (!can(actor, 'case.measure.propose')) return false;
   if (actor.role === 'market_officer') return MARKET_MEASURES.has(type as MeasureType);
-  return (MEASURE_TYPES as readonly string[]).includes(type);
+  return isMeasureType(type);
 }
 
 /**

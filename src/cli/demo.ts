@@ -87,7 +87,7 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('演示主流程：生成演示省份 → 导入 → 筛查 / the main job: generate a demo province, import it, screen it')
+    .description('演示主流程：生成演示省份 → 导入 → 筛查 → 启动服务（演示账号） / the main job: generate a demo province, import it, screen it, serve it with demo accounts')
     .option('--dir <dir>', '演示数据目录 / demo dataset directory', '.zhili/demo')
     .option('--scale <s>', '规模（1 ≈ 300 个机构、2 万人）/ scale', '0.1')
     .option('--seed <n>', '随机种子 / seed', '2023')

@@ -220,6 +220,11 @@ describe.each(ENGINES)('case ladder on %s', (engine) => {
     expect(await status()).toBe('void');
     const [eff] = await s.db.query<{ exported_value: string; effective_value: string }>("SELECT exported_value, effective_value FROM measure_effects WHERE entity_key = 'Z001'");
     expect(eff).toEqual({ exported_value: 'valid', effective_value: 'void' });
+    const [entry] = await s.db.query<{ actor: string; before_json: string; after_json: string }>(
+      "SELECT actor, before_json, after_json FROM audit_log WHERE action = 'certificates.status' AND target_id = 'Z001'",
+    );
+    expect(entry).toMatchObject({ actor: 'gd-admin2', before_json: '{"status":"valid"}' });
+    expect(JSON.parse(entry!.after_json)).toMatchObject({ status: 'void' });
   });
 
   it('every change is in an intact audit chain', async () => {

@@ -6,6 +6,8 @@
  * import, so no later export (still saying `valid`, or still listing the institution in the
  * catalog) can undo a measure; the profile shows both values where they differ.
  */
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
+import { appendAudit } from '../audit/index.ts';
 import { localTimestamp } from '../clock.ts';
 import type { Db } from '../store/db.ts';
 import { newId } from './model.ts';
@@ -35,7 +37,7 @@ function where(t: (typeof EFFECT_TARGETS)[EffectTarget], first: number): string 
 }
 
 /** Apply effects of one measure in the caller's transaction and record them. */
-export async function applyEffects(db: Db, measureId: string, effects: readonly EffectInput[]): Promise<void> {
+export async function applyEffects(db: Db, measureId: string, effects: readonly EffectInput[], actor: Actor = SYSTEM_ACTOR, regionCode: string | null = null): Promise<void> {
   const at = localTimestamp();
   for (const e of effects) {
     const t = EFFECT_TARGETS[e.target];
@@ -53,6 +55,16 @@ export async function applyEffects(db: Db, measureId: string, effects: readonly 
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS TIMESTAMP))`,
       [newId('EF'), measureId, t.table, e.key, e.key2 ?? null, t.column, exported, e.value, at],
     );
+    // The status change itself is audited (WORKFLOW.md lists certificate status changes), besides the measure.
+    await appendAudit(db, {
+      actor,
+      action: `${t.table}.${t.column}`,
+      target_type: t.table,
+      target_id: e.key2 ? `${e.key}/${e.key2}` : e.key,
+      region_code: regionCode,
+      before: { [t.column]: cur?.v == null ? null : String(cur.v) },
+      after: { [t.column]: e.value, measure_id: measureId },
+    });
   }
 }
 

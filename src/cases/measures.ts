@@ -183,7 +183,7 @@ async function effectsFor(db: Db, actor: Actor, k: CaseRow, type: MeasureType, m
 /** Apply what a measure does once it is effective (inside the transaction). */
 async function takeEffect(db: Db, actor: Actor, k: CaseRow, mrow: { measure_id: string; type: MeasureType; params: Record<string, unknown>; decided_on: string; note: string | null }): Promise<void> {
   const { type, params } = mrow;
-  await applyEffects(db, mrow.measure_id, await effectsFor(db, actor, k, type, params, mrow.decided_on));
+  await applyEffects(db, mrow.measure_id, await effectsFor(db, actor, k, type, params, mrow.decided_on), actor, k.region_code);
   const now = localTimestamp();
   if (type === 'recover_subsidy') {
     await db.query(

@@ -28,7 +28,7 @@ export interface DemoOptions {
 /** Run the demo and return what it printed (also written to stdout as it goes). */
 export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
   // Loaded on demand so `zhili --help` and the other commands start without them.
-  const [{ generate }, { openStore }, { importDataset }, { runScreening }, { createDemoUsers }, { startServer }, { runDeadlines }] = await Promise.all([
+  const [{ generate }, { openStore }, { importDataset }, { runScreening }, { createDemoUsers }, { startServer }, { runDeadlines }, { runDirectiveDeadlines }] = await Promise.all([
     import('../synth/generate.ts'),
     import('../store/index.ts'),
     import('../importer/import.ts'),
@@ -36,6 +36,7 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
     import('../auth/demo.ts'),
     import('../server/serve.ts'),
     import('../cases/deadlines.ts'),
+    import('../platforms/directives.ts'),
   ]);
   const { ROLE_ZH } = await import('../auth/actor.ts');
   const answers = `${o.dir.replace(/[\\/]+$/, '')}.answers.jsonl`;
@@ -73,7 +74,7 @@ export async function runDemo(o: DemoOptions, out: (s: string) => void = (s) => 
     if (o.serve) {
       const accounts = await createDemoUsers(db);
       // The server owns the store from here and closes it on SIGTERM/SIGINT.
-      const s = await startServer({ db, host: o.host ?? '127.0.0.1', port: o.port ?? 8080, handleSignals: true, scheduled: [() => runDeadlines(db)] });
+      const s = await startServer({ db, host: o.host ?? '127.0.0.1', port: o.port ?? 8080, handleSignals: true, scheduled: [() => runDeadlines(db), () => runDirectiveDeadlines(db)] });
       serving = true;
       out(`\n④ 控制台已启动：${s.url}/ （接口文档 ${s.url}/docs；Ctrl+C 停止）\n演示账号（密码只显示这一次）：\n`);
       for (const a of accounts) out(`  ${a.username.padEnd(16)} ${a.password}  ${ROLE_ZH[a.role]}，区域 ${a.region_code}${a.platform ? `，平台 ${a.platform}` : ''}\n`);

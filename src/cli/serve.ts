@@ -17,13 +17,14 @@ export function registerServe(program: Command): void {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw zerr('serve.port', `端口无效：${o.port}`, `invalid port: ${o.port}`);
       // Loaded on demand so `zhili --help` and the other commands start without them.
-      const [{ runDeadlines }, { startServer }, { openStore }] = await Promise.all([
+      const [{ runDeadlines }, { startServer }, { openStore }, { runDirectiveDeadlines }] = await Promise.all([
         import('../cases/deadlines.ts'),
         import('../server/serve.ts'),
         import('../store/index.ts'),
+        import('../platforms/directives.ts'),
       ]);
       const db = await openStore({ db: o.db, databaseUrl: o.databaseUrl });
-      const s = await startServer({ db, host: o.host, port, logger: true, handleSignals: true, scheduled: [() => runDeadlines(db)] });
+      const s = await startServer({ db, host: o.host, port, logger: true, handleSignals: true, scheduled: [() => runDeadlines(db), () => runDirectiveDeadlines(db)] });
       process.stdout.write(`zhili 服务已启动 / listening: ${s.url}  （接口文档 ${s.url}/docs）\n`);
     });
 }

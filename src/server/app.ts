@@ -20,6 +20,7 @@ import auditRoutes from './routes/audit.ts';
 import authRoutes from './routes/auth.ts';
 import caseRoutes from './routes/cases.ts';
 import clueRoutes from './routes/clues.ts';
+import directiveRoutes from './routes/directives.ts';
 import recordRoutes from './routes/records.ts';
 import systemRoutes from './routes/system.ts';
 import { errorSchema } from './schemas.ts';
@@ -41,7 +42,7 @@ type RouteModule = (app: FastifyInstance, opts: RouteOptions) => Promise<void>;
  *   import recordRoutes from './routes/records.ts';
  * and append clueRoutes, caseRoutes, recordRoutes to this list.
  */
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes, directiveRoutes];
 
 /**
  * The console's build (web/dist) under the project root: the nearest folder above this module

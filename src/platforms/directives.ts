@@ -278,7 +278,7 @@ export async function getDirective(db: Db, actor: Actor, id: string): Promise<Di
     [id],
   );
   const responses = await db.query<Record<string, unknown>>(
-    'SELECT listing_id, action, note, responded_by, responded_at FROM directive_responses WHERE directive_id = $1 ORDER BY responded_at, response_id',
+    'SELECT listing_id, action, note, responded_by, responded_at FROM directive_responses WHERE directive_id = $1 ORDER BY seq',
     [id],
   );
   return {
@@ -337,10 +337,12 @@ export async function respondDirective(db: Db, actor: Actor, id: string, input: 
       if (a.action === 'kept' && !a.note?.trim()) throw invalid('actions.note', `保留商品须说明理由${a.listing_id ? `（${a.listing_id}）` : ''}`);
     }
     const ts = localTimestamp();
+    const [{ m }] = (await db.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM directive_responses WHERE directive_id = $1', [id])) as [{ m: number | null }];
+    let seq = Number(m ?? 0);
     for (const a of actions) {
       await db.query(
-        `INSERT INTO directive_responses (response_id, directive_id, listing_id, action, note, responded_by, responded_at) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS TIMESTAMP))`,
-        [newId('ZR'), id, a.listing_id ?? null, a.action, a.note?.trim() || null, actor.username, ts],
+        `INSERT INTO directive_responses (response_id, directive_id, seq, listing_id, action, note, responded_by, responded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS TIMESTAMP))`,
+        [newId('ZR'), id, ++seq, a.listing_id ?? null, a.action, a.note?.trim() || null, actor.username, ts],
       );
       if (a.listing_id) await db.query('UPDATE directive_listings SET state = $1 WHERE directive_id = $2 AND listing_id = $3', [LISTING_STATE[a.action], id, a.listing_id]);
     }

@@ -31,6 +31,7 @@ CREATE TABLE directive_listings (
 CREATE TABLE directive_responses (
   response_id VARCHAR PRIMARY KEY,
   directive_id VARCHAR NOT NULL,
+  seq INTEGER NOT NULL,             -- order of the answers within the directive (timestamps may tie)
   listing_id VARCHAR,
   action VARCHAR NOT NULL,          -- 'removed' | 'warned' | 'kept'
   note VARCHAR,

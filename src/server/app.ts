@@ -21,6 +21,7 @@ import authRoutes from './routes/auth.ts';
 import caseRoutes from './routes/cases.ts';
 import clueRoutes from './routes/clues.ts';
 import recordRoutes from './routes/records.ts';
+import certificateRoutes from './routes/certificates.ts';
 import systemRoutes from './routes/system.ts';
 import { errorSchema } from './schemas.ts';
 import type { RouteOptions } from './types.ts';
@@ -41,7 +42,7 @@ type RouteModule = (app: FastifyInstance, opts: RouteOptions) => Promise<void>;
  *   import recordRoutes from './routes/records.ts';
  * and append clueRoutes, caseRoutes, recordRoutes to this list.
  */
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes, certificateRoutes];
 
 /**
  * The console's build (web/dist) under the project root: the nearest folder above this module

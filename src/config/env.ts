@@ -99,6 +99,8 @@ export const envSchema = z.object({
       return n;
     }),
   ),
+  /** Path of the certificate-credential signing key file (made at first use, mode 0600); default: beside the DuckDB file, or the store's signing_keys table. */
+  ZHILI_SIGNING_KEY: optionalString(),
   /** Set by CI: tests must not skip silently. */
   CI: flag,
 });

@@ -77,14 +77,18 @@ export async function rotateKey(db: Db): Promise<SigningKey> {
   return key;
 }
 
-let making: Promise<SigningKey> | undefined;
+const making = new WeakMap<Db, Promise<SigningKey>>();
 /** The signing key: the newest, made at first use. */
 export async function currentKey(db: Db): Promise<SigningKey> {
   const [k] = await listKeys(db);
   if (k) return k;
   // Two first requests at once must not make two keys.
-  making ??= rotateKey(db).finally(() => (making = undefined));
-  return making;
+  let p = making.get(db);
+  if (!p) {
+    p = rotateKey(db).finally(() => making.delete(db));
+    making.set(db, p);
+  }
+  return p;
 }
 
 /** The public keys as a JWKS document (`/.well-known/zhili/jwks.json`). */

@@ -75,19 +75,40 @@ export interface CertificateRow {
   status: string | null;
 }
 
-/** The certificate by number, joined with its holder's name and issuing institution, or undefined. */
+/**
+ * The certificate by number with its holder's name and issuing institution, or undefined.
+ * Indexed point lookups (migration 009): on PostgreSQL one statement whose subqueries use the
+ * indexes; on DuckDB three statements, as DuckDB would hash-join whole tables for a join.
+ */
 export async function findCertificate(db: Db, certificateNo: string): Promise<CertificateRow | undefined> {
-  const [row] = await db.query<CertificateRow>(
-    `SELECT c.certificate_no, c.id_number, p.name AS holder_name, c.occupation_code, c.level, c.institution_id,
-            i.name AS issuer, i.region_code, CAST(c.issued_on AS VARCHAR) AS issued_on, c.status
-       FROM certificates c
-       LEFT JOIN persons p ON p.id_number = c.id_number
-       LEFT JOIN institutions i ON i.institution_id = c.institution_id
-      WHERE c.certificate_no = $1
-      LIMIT 1`,
+  if (db.dialect === 'postgres') {
+    const [row] = await db.query<CertificateRow>(
+      `SELECT c.certificate_no, c.id_number, c.occupation_code, c.level, c.institution_id, CAST(c.issued_on AS VARCHAR) AS issued_on, c.status,
+              (SELECT p.name FROM persons p WHERE p.id_number = c.id_number LIMIT 1) AS holder_name,
+              (SELECT i.name FROM institutions i WHERE i.institution_id = c.institution_id LIMIT 1) AS issuer,
+              (SELECT i.region_code FROM institutions i WHERE i.institution_id = c.institution_id LIMIT 1) AS region_code
+         FROM certificates c WHERE c.certificate_no = $1 LIMIT 1`,
+      [certificateNo],
+    );
+    return row ? { ...row, level: row.level === null || row.level === undefined ? null : Number(row.level) } : undefined;
+  }
+  const [c] = await db.query<{ certificate_no: string; id_number: string | null; occupation_code: string | null; level: number | null; institution_id: string | null; issued_on: string | null; status: string | null }>(
+    `SELECT certificate_no, id_number, occupation_code, level, institution_id, CAST(issued_on AS VARCHAR) AS issued_on, status
+       FROM certificates WHERE certificate_no = $1 LIMIT 1`,
     [certificateNo],
   );
-  return row ? { ...row, level: row.level === null || row.level === undefined ? null : Number(row.level) } : undefined;
+  if (!c) return undefined;
+  const [[p], [i]] = await Promise.all([
+    c.id_number ? db.query<{ name: string | null }>('SELECT name FROM persons WHERE id_number = $1 LIMIT 1', [c.id_number]) : Promise.resolve([]),
+    c.institution_id ? db.query<{ name: string | null; region_code: string | null }>('SELECT name, region_code FROM institutions WHERE institution_id = $1 LIMIT 1', [c.institution_id]) : Promise.resolve([]),
+  ]);
+  return {
+    ...c,
+    level: c.level === null || c.level === undefined ? null : Number(c.level),
+    holder_name: p?.name ?? null,
+    issuer: i?.name ?? null,
+    region_code: i?.region_code ?? null,
+  };
 }
 
 /** The public content of a certificate (no personal data). */

@@ -78,7 +78,8 @@ export interface CertificateRow {
 /**
  * The certificate by number with its holder's name and issuing institution, or undefined.
  * Indexed point lookups (migration 009): on PostgreSQL one statement whose subqueries use the
- * indexes; on DuckDB three statements, as DuckDB would hash-join whole tables for a join.
+ * indexes; on DuckDB two statements (the certificate, then holder
+ * and issuer by constant keys), as DuckDB would hash-join whole tables for a join.
  */
 export async function findCertificate(db: Db, certificateNo: string): Promise<CertificateRow | undefined> {
   if (db.dialect === 'postgres') {
@@ -98,16 +99,19 @@ export async function findCertificate(db: Db, certificateNo: string): Promise<Ce
     [certificateNo],
   );
   if (!c) return undefined;
-  const [[p], [i]] = await Promise.all([
-    c.id_number ? db.query<{ name: string | null }>('SELECT name FROM persons WHERE id_number = $1 LIMIT 1', [c.id_number]) : Promise.resolve([]),
-    c.institution_id ? db.query<{ name: string | null; region_code: string | null }>('SELECT name, region_code FROM institutions WHERE institution_id = $1 LIMIT 1', [c.institution_id]) : Promise.resolve([]),
-  ]);
+  // One statement for holder and issuer: uncorrelated scalar subqueries on constants use the indexes.
+  const [x] = await db.query<{ holder_name: string | null; issuer: string | null; region_code: string | null }>(
+    `SELECT (SELECT name FROM persons WHERE id_number = $1 LIMIT 1) AS holder_name,
+            (SELECT name FROM institutions WHERE institution_id = $2 LIMIT 1) AS issuer,
+            (SELECT region_code FROM institutions WHERE institution_id = $2 LIMIT 1) AS region_code`,
+    [c.id_number ?? '', c.institution_id ?? ''],
+  );
   return {
     ...c,
     level: c.level === null || c.level === undefined ? null : Number(c.level),
-    holder_name: p?.name ?? null,
-    issuer: i?.name ?? null,
-    region_code: i?.region_code ?? null,
+    holder_name: c.id_number ? (x?.holder_name ?? null) : null,
+    issuer: c.institution_id ? (x?.issuer ?? null) : null,
+    region_code: c.institution_id ? (x?.region_code ?? null) : null,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- import|screen|text|cli|server|all] [--scale S] [--seed N] [--mb M] [--runs N] [--seconds S]`
+ * `npm run bench [-- import|screen|text|cli|server|verify|all] [--scale S] [--seed N] [--mb M] [--runs N] [--seconds S]`
  *
  *   import (default)  generate (or reuse) a province at --scale (default 10), import it into a
  *                     fresh DuckDB file, rows/s per entity and overall next to DuckDB's own
@@ -14,6 +14,9 @@
  *   server            clue inbox and case page p50/p99 with 200k clues and 20k cases, then 20
  *                     concurrent inspectors for --seconds (default 60): requests/s, p99, errors,
  *                     lost updates; DuckDB and PostgreSQL; not part of `all`.
+ *   verify            public certificate verification next to /api/health on the same server,
+ *                     50 concurrent connections for --seconds each: requests/s, p99; DuckDB and
+ *                     PostgreSQL; not part of `all`.
  *
  * Datasets (bench-out/data/scale-S) and stores (bench-out/scale-S.duckdb) live in bench-out/
  * (git-ignored) and are reused between runs; delete them to start over.
@@ -28,6 +31,7 @@ import { benchCli } from './cli.ts';
 import { benchImport } from './import.ts';
 import { benchScreen } from './screen.ts';
 import { benchServer } from './server.ts';
+import { benchVerify } from './verify.ts';
 import { benchText } from './text.ts';
 
 const { positionals, values } = parseArgs({
@@ -98,7 +102,10 @@ if (what === 'cli') {
 if (what === 'server') {
   await benchServer({ seconds: Number(values.seconds) });
 }
-if (!['import', 'screen', 'text', 'cli', 'server', 'all'].includes(what)) {
-  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | cli | server | all）`);
+if (what === 'verify') {
+  await benchVerify({ seconds: Number(values.seconds) });
+}
+if (!['import', 'screen', 'text', 'cli', 'server', 'verify', 'all'].includes(what)) {
+  console.error(`未知的基准 / unknown benchmark: ${what}（import | screen | text | cli | server | verify | all）`);
   process.exitCode = 1;
 }

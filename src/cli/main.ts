@@ -13,6 +13,7 @@ import { env, type Env } from '../config/env.ts';
 import { Command } from 'commander';
 import { ZhiliError } from '../errors.ts';
 import { registerAudit } from './audit.ts';
+import { registerCert } from './cert.ts';
 import { registerDeadlines } from './deadlines.ts';
 import { registerDemo } from './demo.ts';
 import { registerGenerate } from './generate.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerUser(program);
   registerAudit(program);
+  registerCert(program);
   return program;
 }
 

@@ -86,6 +86,21 @@ export const envSchema = z.object({
   ZHILI_LOGIN_USER_LIMIT: positiveInt(5),
   /** Failed logins per client address within a minute before further attempts answer 429. */
   ZHILI_LOGIN_ADDR_LIMIT: positiveInt(20),
+  /** Public certificate verifications per client address within a minute before 429; 0 turns the limit off (benchmarks). */
+  ZHILI_VERIFY_RATE_LIMIT: z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
+      if (v === undefined || v === '') return 30;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) {
+        ctx.issues.push({ code: 'custom', input: v, message: '须为非负整数 / must be a non-negative whole number' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  ),
+  /** Path of the certificate-credential signing key file (made at first use, mode 0600); default: beside the DuckDB file, or the store's signing_keys table. */
+  ZHILI_SIGNING_KEY: optionalString(),
   /** Set by CI: tests must not skip silently. */
   CI: flag,
 });

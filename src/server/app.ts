@@ -22,6 +22,7 @@ import caseRoutes from './routes/cases.ts';
 import clueRoutes from './routes/clues.ts';
 import directiveRoutes from './routes/directives.ts';
 import recordRoutes from './routes/records.ts';
+import certificateRoutes from './routes/certificates.ts';
 import systemRoutes from './routes/system.ts';
 import { errorSchema } from './schemas.ts';
 import type { RouteOptions } from './types.ts';
@@ -42,7 +43,7 @@ type RouteModule = (app: FastifyInstance, opts: RouteOptions) => Promise<void>;
  *   import recordRoutes from './routes/records.ts';
  * and append clueRoutes, caseRoutes, recordRoutes to this list.
  */
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes, directiveRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, auditRoutes, clueRoutes, caseRoutes, recordRoutes, directiveRoutes, certificateRoutes];
 
 /**
  * The console's build (web/dist) under the project root: the nearest folder above this module

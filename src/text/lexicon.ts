@@ -99,6 +99,10 @@ export function catalogNames(): string[] {
   const c = load<CatalogRef>('ref/national-vocational-qualifications-2021.json');
   return [...c.professional_technical_names, ...c.skilled_personnel_names];
 }
+/** Code and full name of every occupation of the 2022 classification, from lexicons/ref/. */
+export function classificationEntries(): { code: string; name: string }[] {
+  return load<OccupationsRef>('ref/occupations-2022.json').occupations;
+}
 /** Occupation names of the 2022 classification, from lexicons/ref/ (bracketed parts dropped). */
 export function classificationNames(): string[] {
   return load<OccupationsRef>('ref/occupations-2022.json').occupations.map((o) => o.name.replace(/[（(][^）)]*[）)]/g, ''));

@@ -127,7 +127,7 @@ describe('writer lock on PostgreSQL (two connections to one database)', () => {
       const dbs = await Promise.all([1, 2, 3, 4].map(() => openStore({ databaseUrl: fresh.url })));
       try {
         const rows = await dbs[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
+        expect(rows.map((r) => r.version)).toEqual(listMigrations('postgres').map((m) => m.version));
       } finally {
         for (const d of dbs) await d.close();
       }

@@ -2,17 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zerr } from '../errors.ts';
-import type { Db } from './db.ts';
+import type { Db, Dialect } from './db.ts';
 import { withMigrationLock } from './lock.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** The migration files (`NNN_name.sql`), in order. */
-export function listMigrations(): { version: number; name: string; file: string }[] {
+/**
+ * The migration files in order: `NNN_name.sql` for both engines, `NNN_name.postgres.sql` or
+ * `NNN_name.duckdb.sql` for one engine only (e.g. indexes that PostgreSQL needs for point lookups
+ * and that would only slow DuckDB's bulk loads). With `dialect`, only those that apply to it.
+ */
+export function listMigrations(dialect?: Dialect): { version: number; name: string; file: string }[] {
   return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), file: join(MIGRATIONS_DIR, f) }));
+    .map((f) => ({ f, m: /^(\d{3})_([a-z0-9_]+)(?:\.(postgres|duckdb))?\.sql$/.exec(f) }))
+    .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null && (!dialect || !x.m[3] || x.m[3] === dialect))
+    .sort((a, b) => a.f.localeCompare(b.f))
+    .map(({ f, m }) => ({ version: Number(m[1]), name: m[2]!, file: join(MIGRATIONS_DIR, f) }));
 }
 
 /**
@@ -69,7 +74,7 @@ export async function migrate(db: Db): Promise<number[]> {
     );
     const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
     const applied: number[] = [];
-    for (const m of listMigrations()) {
+    for (const m of listMigrations(db.dialect)) {
       if (done.has(m.version)) continue;
       const sql = readFileSync(m.file, 'utf8');
       await db.transaction(async () => {

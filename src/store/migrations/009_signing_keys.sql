@@ -9,9 +9,3 @@ CREATE TABLE signing_keys (
   "public_jwk" VARCHAR NOT NULL,
   "created_at" VARCHAR NOT NULL
 );
-
--- Public certificate verification (GET /api/certificates/verify) reads one certificate by number
--- with its holder and issuer per request: point lookups instead of full scans.
-CREATE INDEX certificates_no ON certificates (certificate_no);
-CREATE INDEX persons_id ON persons (id_number);
-CREATE INDEX institutions_id ON institutions (institution_id);

@@ -8,14 +8,13 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../src/auth/actor.ts';
-import { addUser, createToken } from '../src/auth/users.ts';
 import { applyEffects } from '../src/cases/effects.ts';
 import { keyFilePath, rotateKey } from '../src/certificates/keys.ts';
 import { resetEnv } from '../src/config/env.ts';
 import { insert } from '../src/screening/kit/testkit.ts';
-import { startServer, type Running } from '../src/server/serve.ts';
+import type { Running } from '../src/server/serve.ts';
 import { ENGINES, freshStore, type TestStore } from '../src/store/testing.ts';
+import { serveForTest, usersWithTokens } from './http-kit.ts';
 import { zhili } from './cli-bin.ts';
 
 const ID = '440106199001011234';
@@ -35,12 +34,8 @@ describe.each(ENGINES)('certificate credentials on %s', (engine) => {
       { certificate_no: 'C1', id_number: ID, occupation_code: '4-03-02-01', level: 4, institution_id: 'I1', issued_on: '2023-06-01' },
       { certificate_no: 'C2', id_number: ID, occupation_code: '4-03-02-01', level: 3, institution_id: 'I1', issued_on: '2023-06-02' },
     ]);
-    for (const [u, role, region] of [['gz', 'city_inspector', '4401'], ['sz', 'city_inspector', '4403']] as const) {
-      await addUser(s.db, CLI_ACTOR, { username: u, role, region_code: region, platform: null, password: 'cert-password-1' });
-      tok[u] = await createToken(s.db, CLI_ACTOR, u);
-    }
-    srv = await startServer({ db: s.db, port: 0, logger: false, scheduled: [] });
-    base = srv.url.replace('localhost', '127.0.0.1');
+    Object.assign(tok, await usersWithTokens(s.db, [['gz', 'city_inspector', '4401'], ['sz', 'city_inspector', '4403']]));
+    ({ srv, base } = await serveForTest(s.db));
   });
   afterAll(async () => {
     await srv?.close();

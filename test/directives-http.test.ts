@@ -4,14 +4,13 @@
  * overdue by moving the clock, response validation, kept listings back to the sender, audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../src/auth/actor.ts';
-import { addUser, createToken } from '../src/auth/users.ts';
 import { setClock } from '../src/clock.ts';
 import { clueId, startRun, upsertScreeningClues } from '../src/clues/repository.ts';
 import { runDirectiveDeadlines } from '../src/platforms/directives.ts';
 import { insert } from '../src/screening/kit/testkit.ts';
-import { startServer, type Running } from '../src/server/serve.ts';
+import type { Running } from '../src/server/serve.ts';
 import { ENGINES, freshStore, type TestStore } from '../src/store/testing.ts';
+import { bearerClient, serveForTest, usersWithTokens } from './http-kit.ts';
 
 describe.each(ENGINES)('platform directives over HTTP on %s', (engine) => {
   let s: TestStore;
@@ -38,12 +37,8 @@ describe.each(ENGINES)('platform directives over HTTP on %s', (engine) => {
       ['tb', 'platform_operator', '00', '淘宝'],
       ['jd', 'platform_operator', '00', '京东'],
     ] as const;
-    for (const [u, role, region, platform] of users) {
-      await addUser(s.db, CLI_ACTOR, { username: u, role, region_code: region, platform, password: 'directive-password-1' });
-      tok[u] = await createToken(s.db, CLI_ACTOR, u);
-    }
-    srv = await startServer({ db: s.db, port: 0, logger: false, scheduled: [] });
-    base = srv.url.replace('localhost', '127.0.0.1');
+    Object.assign(tok, await usersWithTokens(s.db, users));
+    ({ srv, base } = await serveForTest(s.db));
   });
   afterAll(async () => {
     await srv?.close();
@@ -51,14 +46,7 @@ describe.each(ENGINES)('platform directives over HTTP on %s', (engine) => {
     setClock(null);
   });
 
-  const call = async (user: string, method: string, path: string, body?: unknown) => {
-    const r = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${tok[user]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, json: (await r.json()) as Record<string, any> };
-  };
+  const call = bearerClient(() => base, tok);
   const ids = (list: { items: { directive_id: string }[] }) => list.items.map((d) => d.directive_id).sort();
 
   let tbTakedown: string;

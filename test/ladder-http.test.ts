@@ -6,15 +6,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../src/auth/actor.ts';
-import { addUser, createToken } from '../src/auth/users.ts';
 import { runDeadlines } from '../src/cases/deadlines.ts';
 import { setClock } from '../src/clock.ts';
 import { clueId, startRun, upsertScreeningClues } from '../src/clues/repository.ts';
 import { runScreening } from '../src/screening/engine.ts';
 import { insert } from '../src/screening/kit/testkit.ts';
-import { startServer, type Running } from '../src/server/serve.ts';
+import type { Running } from '../src/server/serve.ts';
 import { ENGINES, freshStore, type TestStore } from '../src/store/testing.ts';
+import { bearerClient, serveForTest, usersWithTokens } from './http-kit.ts';
 
 describe.each(ENGINES)('the case ladder over HTTP on %s', (engine) => {
   let s: TestStore;
@@ -32,13 +31,9 @@ describe.each(ENGINES)('the case ladder over HTTP on %s', (engine) => {
     await upsertScreeningClues(s.db, run, ['TR-HOURS'], [
       { rule: 'TR-HOURS', subject: { type: 'class', id: 'C1' }, severity: 'high', score: 0.9, region_code: '440106', institution_id: 'I1', summary: '实际授课不足', evidence: {}, related: [] },
     ]);
-    for (const [u, role, region] of [['gz', 'city_inspector', '4401'], ['gd1', 'province_admin', '44'], ['gd2', 'province_admin', '44']] as const) {
-      await addUser(s.db, CLI_ACTOR, { username: u, role, region_code: region, platform: null, password: 'ladder-password-1' });
-      tok[u] = await createToken(s.db, CLI_ACTOR, u);
-    }
+    Object.assign(tok, await usersWithTokens(s.db, [['gz', 'city_inspector', '4401'], ['gd1', 'province_admin', '44'], ['gd2', 'province_admin', '44']]));
     // The deadline check is the one `zhili serve` schedules; the test drives it after moving the clock.
-    srv = await startServer({ db: s.db, port: 0, logger: false, scheduled: [] });
-    base = srv.url.replace('localhost', '127.0.0.1');
+    ({ srv, base } = await serveForTest(s.db));
   });
   afterAll(async () => {
     await srv?.close();
@@ -46,14 +41,7 @@ describe.each(ENGINES)('the case ladder over HTTP on %s', (engine) => {
     setClock(null);
   });
 
-  const call = async (user: string, method: string, path: string, body?: unknown) => {
-    const r = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${tok[user]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, json: (await r.json()) as Record<string, any> };
-  };
+  const call = bearerClient(() => base, tok);
 
   it('runs from a clue to an ended catalog entry that screening sees', async () => {
     const clue = clueId('screening', 'TR-HOURS', 'class', 'C1');
